@@ -4,6 +4,7 @@
 (* TraceNext are Init and Next with every transition printed (PrintT,      *)
 (* one line per value with -userFile) as                                   *)
 (*   <<"T", level, state, action, params, state'>>                         *)
+(* after one <<"I", state, actions, constants>> line per initial state,    *)
 (* with u64 values rendered as "0x..." strings. The exporter turns these   *)
 (* lines into NDJSON traces.                                               *)
 (***************************************************************************)
@@ -23,7 +24,10 @@ TraceActions == {"Load", "AddReg", "SubReg", "LtReg",
 Emit(action, params) ==
     PrintT(<<"T", TLCGet("level"), View, action, params, View'>>)
 
-TraceInit == Init /\ PrintT(<<"I", View, TraceActions>>)
+\* The constants, so the replayer builds the Java twin with the same bounds.
+TraceConstants == [MaxSteps |-> MaxSteps, Values |-> {Hex(v) : v \in Values}]
+
+TraceInit == Init /\ PrintT(<<"I", View, TraceActions, TraceConstants>>)
 
 TraceNext ==
     \/ \E v \in Values :

@@ -16,7 +16,7 @@ import java.util.Random;
 
 /**
  * Exports behaviours of a model as NDJSON traces (DESIGN.md "Traces"), from the transitions its
- * trace wrapper prints ({@code <<"I", view, actions>>} per initial state and
+ * trace wrapper prints ({@code <<"I", view, actions, constants>>} per initial state and
  * {@code <<"T", level, view, action, params, view'>>} per transition).
  * <ul>
  * <li>graph: TLC model checking with one worker prints every edge of the reachable graph once;
@@ -104,7 +104,9 @@ public final class Exporter {
                     if (!headerDone) {
                         row.get(2).forEach(a -> actions.add(a.asText()));
                         actions.sort(null);
-                        w.write(JSON.writeValueAsString(header(e, sim, seed, count, depth, actions)));
+                        ObjectNode h = header(e, sim, seed, count, depth, actions);
+                        h.set("constants", row.size() > 3 ? row.get(3) : JSON.createObjectNode());
+                        w.write(JSON.writeValueAsString(h));
                         w.newLine();
                         headerDone = true;
                     }

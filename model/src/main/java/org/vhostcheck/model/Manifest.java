@@ -19,7 +19,7 @@ public final class Manifest {
     /** One model: an MC module with one .cfg, and what TLC must say about it. */
     public record Entry(String name, String spec, String module, String config, String purpose,
                         String expected, Long distinctStates, String kernel, boolean deep,
-                        String traceConfig, String simulateConfig) {
+                        String traceConfig, String simulateConfig, int simulateCount, int simulateDepth) {
         public Path modulePath(Path specDir) {
             return specDir.resolve(module + ".tla");
         }
@@ -72,7 +72,7 @@ public final class Manifest {
         List<Entry> list = new ArrayList<>();
         Set<String> names = new LinkedHashSet<>();
         Set<String> known = Set.of("name", "spec", "module", "config", "purpose", "expected",
-                "distinctStates", "kernel", "deep", "traceConfig", "simulateConfig");
+                "distinctStates", "kernel", "deep", "traceConfig", "simulateConfig", "simulateCount", "simulateDepth");
         for (int k = 0; k < models.size(); k++) {
             JsonNode m = models.get(k);
             String where = file + ": models[" + k + "]";
@@ -108,7 +108,8 @@ public final class Manifest {
                     ds == null || ds.isNull() ? null : ds.asLong(),
                     m.has("kernel") ? text(m, "kernel", where, true) : "none",
                     deep != null && deep.booleanValue(),
-                    text(m, "traceConfig", where, false), text(m, "simulateConfig", where, false));
+                    text(m, "traceConfig", where, false), text(m, "simulateConfig", where, false),
+                    positive(m, "simulateCount", 1000, where), positive(m, "simulateDepth", 50, where));
             if (checkFilesExist) {
                 Path dir = file.getParent();
                 requireFile(dir.resolve(e.module() + ".tla"), where);
@@ -137,6 +138,17 @@ public final class Manifest {
                             + String.join(", ", entries.stream().map(Entry::name).toList()) + ")")));
         }
         return out;
+    }
+
+    private static int positive(JsonNode m, String field, int dflt, String where) {
+        JsonNode v = m.get(field);
+        if (v == null) {
+            return dflt;
+        }
+        if (!v.canConvertToInt() || v.asInt() < 1) {
+            throw new VhostcheckException(where + ": " + field + " must be a whole number of at least 1");
+        }
+        return v.asInt();
     }
 
     private static void requireFile(Path p, String where) {

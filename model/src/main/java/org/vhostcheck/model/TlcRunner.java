@@ -102,7 +102,7 @@ public final class TlcRunner {
         cmd.add(module.toAbsolutePath().toString());
         long t0 = System.nanoTime();
         ToolOutput out = new ToolOutput(m -> {
-            if (m.code() == ToolOutput.PROGRESS || m.code() == 2209) {
+            if (m.code() == ToolOutput.PROGRESS || m.code() == ToolOutput.SIMULATION_PROGRESS) {
                 progress.accept(label + ": " + m.text().replaceAll("^Progress\\([^)]*\\) at [^:]*:[^:]*: ", ""));
             }
         });
@@ -167,7 +167,8 @@ public final class TlcRunner {
             }
             trace = renderViews(trace, module, config);
         }
-        if (r.exitCode() == 0 && out.withCode(ToolOutput.SUCCESS).isEmpty()) {
+        // model checking ends with "no error has been found"; simulation with its final progress report
+        if (r.exitCode() == 0 && out.withCode(ToolOutput.SUCCESS).isEmpty() && out.withCode(ToolOutput.SIMULATION_PROGRESS).isEmpty()) {
             outcome = TlcResult.ERROR;
             error = module.getFileName() + ": TLC exited 0 without reporting success";
         }

@@ -22,6 +22,7 @@ public final class ToolOutput {
     public static final int SUCCESS = 2193;
     public static final int STATS = 2199;
     public static final int PROGRESS = 2200;
+    public static final int SIMULATION_PROGRESS = 2209;
     public static final int PARSE_FAILED = 3002;
 
     /** One framed message. */
