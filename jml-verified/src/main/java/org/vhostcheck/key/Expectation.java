@@ -1,0 +1,29 @@
+package org.vhostcheck.key;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * One entry of {@code jml-verified/proofs.json}: what KeY must conclude for one method.
+ *
+ * <p>KeY turns every JML specification case of a method into a contract of its own ({@code also}
+ * gives several). An entry therefore covers all contracts of a method: {@code cases} is how many
+ * KeY must find, {@code "closed"} means every one of them closes, {@code "open"} (broken twins
+ * only) means at least one stays open; a method is proven only if all its cases are.
+ *
+ * @param className FQN of the class
+ * @param method    method name as KeY reports it (a constructor is named like its class)
+ * @param cases     number of KeY contracts (JML specification cases) of the method
+ * @param expected  {@code "closed"} or {@code "open"}
+ * @param twinOf    for an expected-open broken twin: {@code class.method} of the proven original
+ * @param why       one line: what the proof shows, or which guard the twin lacks
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Expectation(@JsonProperty("class") String className, String method, Integer cases,
+                          String expected, String twinOf, String why) {
+
+    /** {@code class.method}, the key of an entry. */
+    public String key() {
+        return className + "." + method;
+    }
+}

@@ -1,0 +1,118 @@
+package org.vhostcheck.key;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Reads {@code jml-verified/proofs.json} and compares KeY's results with it. */
+public final class Expectations {
+
+    private record File(List<Expectation> contracts) {
+    }
+
+    private Expectations() {
+    }
+
+    public static Path defaultFile(Path home) {
+        return home.resolve("jml-verified").resolve("proofs.json");
+    }
+
+    /** Loads and validates the expectations; any defect is a one-line {@link KeyLoadException} naming the file. */
+    public static List<Expectation> load(Path file) throws KeyLoadException {
+        File parsed;
+        try {
+            parsed = new ObjectMapper().readValue(file.toFile(), File.class);
+        } catch (JsonProcessingException e) {
+            throw new KeyLoadException(file + ":" + e.getLocation().getLineNr() + ": " + e.getOriginalMessage()
+                    .replaceAll("\\s+", " "));
+        } catch (IOException e) {
+            throw new KeyLoadException(file + ": cannot read: " + e.getMessage());
+        }
+        if (parsed == null || parsed.contracts() == null || parsed.contracts().isEmpty()) {
+            throw new KeyLoadException(file + ": no \"contracts\" listed");
+        }
+        Map<String, Expectation> byKey = new LinkedHashMap<>();
+        for (Expectation e : parsed.contracts()) {
+            String name = e.className() + "." + e.method();
+            if (e.className() == null || e.method() == null || e.cases() == null || e.expected() == null
+                    || e.why() == null) {
+                throw new KeyLoadException(file + ": " + name + ": class, method, cases, expected and why are required");
+            }
+            if (e.cases() < 1) {
+                throw new KeyLoadException(file + ": " + name + ": cases must be at least 1");
+            }
+            if (!ProofResult.CLOSED.equals(e.expected()) && !ProofResult.OPEN.equals(e.expected())) {
+                throw new KeyLoadException(file + ": " + name + ": expected must be closed or open, not " + e.expected());
+            }
+            if (ProofResult.OPEN.equals(e.expected()) != (e.twinOf() != null)) {
+                throw new KeyLoadException(file + ": " + name + ": twinOf is required for expected open and only there");
+            }
+            if (byKey.put(e.key(), e) != null) {
+                throw new KeyLoadException(file + ": " + name + " is listed twice");
+            }
+        }
+        for (Expectation e : byKey.values()) {
+            if (e.twinOf() != null) {
+                Expectation original = byKey.get(e.twinOf());
+                if (original == null || !ProofResult.CLOSED.equals(original.expected())) {
+                    throw new KeyLoadException(file + ": " + e.key() + ": twinOf " + e.twinOf()
+                            + " is not a listed expected-closed method");
+                }
+            }
+        }
+        return List.copyOf(byKey.values());
+    }
+
+    /** The entry for a result's method, or null. */
+    public static Expectation find(List<Expectation> expected, ProofResult r) {
+        for (Expectation e : expected) {
+            if (e.className().equals(r.className()) && e.method().equals(r.method())) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Everything that differs from the expectations, one line each; empty means all as expected.
+     * Fails on: an expected-closed method with an open case, a broken twin whose cases all close,
+     * a method KeY found that is not listed, a listed method KeY did not find, a wrong case count.
+     */
+    public static List<String> check(List<Expectation> expected, List<ProofResult> results) {
+        Map<String, List<ProofResult>> byMethod = new TreeMap<>();
+        for (ProofResult r : results) {
+            byMethod.computeIfAbsent(r.className() + "." + r.method(), k -> new ArrayList<>()).add(r);
+        }
+        List<String> problems = new ArrayList<>();
+        for (Expectation e : expected) {
+            List<ProofResult> rs = byMethod.remove(e.key());
+            if (rs == null) {
+                problems.add(e.key() + ": listed in proofs.json but KeY found no contract for it");
+                continue;
+            }
+            if (rs.size() != e.cases()) {
+                problems.add(e.key() + ": KeY found " + rs.size() + " contracts, proofs.json expects " + e.cases());
+            }
+            List<ProofResult> open = rs.stream().filter(r -> !r.closed()).toList();
+            if (ProofResult.CLOSED.equals(e.expected())) {
+                for (ProofResult r : open) {
+                    problems.add(e.key() + ": expected closed, but " + r.contract() + " stayed open ("
+                            + r.openGoals() + " open goals, " + r.nodes() + " nodes)");
+                }
+            } else if (open.isEmpty()) {
+                problems.add(e.key() + ": broken twin of " + e.twinOf()
+                        + " closed: its proof survives the removed guard (" + e.why() + ")");
+            }
+        }
+        byMethod.forEach((key, rs) -> problems.add(key + ": " + rs.size()
+                + " contract(s) not listed in proofs.json (" + rs.get(0).contract() + ")"));
+        return problems;
+    }
+}

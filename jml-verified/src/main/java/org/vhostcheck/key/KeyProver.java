@@ -1,0 +1,267 @@
+package org.vhostcheck.key;
+
+import de.uka.ilkd.key.control.KeYEnvironment;
+import de.uka.ilkd.key.java.abstraction.KeYJavaType;
+import de.uka.ilkd.key.logic.Choice;
+import de.uka.ilkd.key.logic.op.IObserverFunction;
+import de.uka.ilkd.key.parser.Location;
+import de.uka.ilkd.key.proof.Proof;
+import de.uka.ilkd.key.proof.init.ProofInputException;
+import de.uka.ilkd.key.settings.PathConfig;
+import de.uka.ilkd.key.settings.ProofSettings;
+import de.uka.ilkd.key.settings.StrategySettings;
+import de.uka.ilkd.key.speclang.Contract;
+import de.uka.ilkd.key.strategy.StrategyFactory;
+import de.uka.ilkd.key.strategy.StrategyProperties;
+import de.uka.ilkd.key.util.ExceptionTools;
+import de.uka.ilkd.key.util.KeYTypeUtil;
+import org.key_project.logic.Name;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Proves every JML contract of the proven sources with KeY, under the pinned settings of
+ * {@code jml-verified/key-settings.properties}. KeY's configuration directory is redirected to
+ * {@code jml-verified/target/keyhome}: ~/.key is never read or written.
+ */
+public final class KeyProver {
+
+    private KeyProver() {
+    }
+
+    /** {@code <home>/jml-verified/src/main/jml}: the folder KeY loads. */
+    public static Path sourceDir(Path home) {
+        return home.resolve("jml-verified").resolve("src").resolve("main").resolve("jml");
+    }
+
+    /** {@code <home>/jml-verified/target/keyhome}: KeY's private configuration directory. */
+    public static Path keyHome(Path home) {
+        return home.resolve("jml-verified").resolve("target").resolve("keyhome");
+    }
+
+    /** Proves all contracts of the project at {@code home} with its pinned settings. */
+    public static List<ProofResult> proveAll(Path home, Consumer<String> progress) throws KeyLoadException {
+        return prove(sourceDir(home), keyHome(home), KeySettings.load(KeySettings.defaultFile(home)), progress);
+    }
+
+    /**
+     * Loads {@code sourceDir} into KeY and proves every contract of every non-library type, sorted by
+     * class, method and contract name. A source KeY cannot load becomes a one-line
+     * {@link KeyLoadException} naming the file.
+     */
+    public static List<ProofResult> prove(Path sourceDir, Path keyHome, KeySettings settings,
+                                          Consumer<String> progress) throws KeyLoadException {
+        useKeyHome(keyHome);
+        pinDefaults(settings);
+        KeYEnvironment<?> env = load(sourceDir);
+        try {
+            checkChoices(settings, env.getInitConfig().getActivatedChoices(), sourceDir.toString());
+            List<ProofResult> results = new ArrayList<>();
+            for (Target t : targets(env)) {
+                results.add(proveOne(env, t, settings, progress));
+            }
+            return results;
+        } finally {
+            env.dispose();
+        }
+    }
+
+    /** Loads a source folder; KeY's complaint about a bad file becomes one line naming the file. */
+    private static KeYEnvironment<?> load(Path sourceDir) throws KeyLoadException {
+        if (!Files.isDirectory(sourceDir)) {
+            throw new KeyLoadException(sourceDir + ": no such source folder");
+        }
+        try {
+            return KeYEnvironment.load(sourceDir.toFile(), null, null, null);
+        } catch (Exception | LinkageError e) {
+            throw new KeyLoadException(where(e, sourceDir) + ": KeY cannot load it: " + message(e));
+        }
+    }
+
+    /** The first file position anywhere in the cause chain, else the folder. */
+    private static String where(Throwable e, Path sourceDir) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            try {
+                Location loc = ExceptionTools.getLocation(t);
+                if (loc != null && loc.getFileURI().isPresent()) {
+                    String file = Paths.get(loc.getFileURI().get()).toString();
+                    return loc.getPosition() == null || loc.getPosition().line() <= 0 ? file
+                            : file + ":" + loc.getPosition().line() + ":" + loc.getPosition().column();
+                }
+            } catch (Exception | LinkageError ignored) {
+                // this link has no usable location: try its cause
+            }
+        }
+        // some converter errors carry the file (and position) only in their text
+        String file = null;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            Matcher m = FILE_IN_TEXT.matcher(String.valueOf(t.getMessage()));
+            while (m.find()) {
+                if (m.group(2) != null) {
+                    return m.group(1) + ":" + m.group(2) + ":" + m.group(3);
+                }
+                file = file == null ? m.group(1) : file;
+            }
+        }
+        return file != null ? file : sourceDir.toString();
+    }
+
+    private static final Pattern FILE_IN_TEXT =
+            Pattern.compile("(?:file:|in file )(/[^\\s,;()]+?\\.java)(?:\\s+rel\\. Pos: (\\d+)/(\\d+))?");
+
+    /**
+     * What KeY said, from the innermost exception that explains it (the outer ones only wrap it),
+     * on one line, without the parsers' long lists of expected tokens.
+     */
+    static String message(Throwable e) {
+        Throwable best = e;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (!(t instanceof ReflectiveOperationException) && t.getMessage() != null && !t.getMessage().isBlank()) {
+                best = t;
+            }
+        }
+        String m = best.getMessage() == null ? "" : best.getMessage();
+        m = m.replaceAll("\\s+", " ").trim();
+        m = m.replaceAll(".*could not find a conversion from RecodeR class [\\w.]*?(\\w+)\\. .*",
+                "KeY does not support the Java construct $1 (generics, lambdas, var... are outside KeY's Java)");
+        for (String cut : new String[] {" Was expecting one of:", " expecting {", " (file: "}) {
+            int i = m.indexOf(cut);
+            if (i > 0) {
+                m = m.substring(0, i);
+            }
+        }
+        if (best.getClass().getName().startsWith("java.")) {
+            m = best.getClass().getSimpleName() + (m.isEmpty() ? "" : ": " + m);
+        }
+        return m.length() > 300 ? m.substring(0, 300) + "..." : m;
+    }
+
+    // ---- settings ----
+
+    private static void useKeyHome(Path keyHome) throws KeyLoadException {
+        Path dir = keyHome.toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new KeyLoadException(dir + ": cannot create KeY config dir: " + e.getMessage());
+        }
+        // must happen before ProofSettings is first touched: it reads its file in a static initialiser
+        PathConfig.setKeyConfigDir(dir.toString());
+        Path used = ProofSettings.PROVER_CONFIG_FILE.toPath().toAbsolutePath().normalize().getParent();
+        if (!dir.equals(used)) {
+            throw new KeyLoadException(dir + ": KeY settings were already initialised from " + used
+                    + " in this JVM; refusing to prove with foreign settings");
+        }
+    }
+
+    private static void pinDefaults(KeySettings s) {
+        ProofSettings.DEFAULT_SETTINGS.getChoiceSettings().setDefaultChoices(new TreeMap<>(s.choices()));
+        StrategySettings ss = ProofSettings.DEFAULT_SETTINGS.getStrategySettings();
+        ss.setStrategy(new Name(s.strategyName()));
+        ss.setMaxSteps(s.maxSteps());
+        ss.setTimeout(s.timeoutMillis());
+        ss.setActiveStrategyProperties(s.strategyProperties());
+    }
+
+    /** Every taclet option KeY activated must be exactly the pinned one, intRules:javaSemantics above all. */
+    private static void checkChoices(KeySettings s, Iterable<Choice> activated, String where) throws KeyLoadException {
+        Map<String, String> actual = new TreeMap<>();
+        for (Choice c : activated) {
+            actual.put(c.category(), c.name().toString());
+        }
+        if (!KeySettings.REQUIRED_INT_RULES.equals(actual.get("intRules"))) {
+            throw new KeyLoadException(where + ": KeY activated " + actual.get("intRules")
+                    + " instead of " + KeySettings.REQUIRED_INT_RULES);
+        }
+        if (!actual.equals(new TreeMap<>(s.choices()))) {
+            Map<String, String> diff = new TreeMap<>();
+            actual.forEach((k, v) -> {
+                if (!v.equals(s.choices().get(k))) {
+                    diff.put(k, v + " (pinned: " + s.choices().get(k) + ")");
+                }
+            });
+            s.choices().forEach((k, v) -> {
+                if (!actual.containsKey(k)) {
+                    diff.put(k, "unknown to KeY (pinned: " + v + ")");
+                }
+            });
+            throw new KeyLoadException(s.file() + ": KeY's activated taclet options differ from the pinned ones: " + diff);
+        }
+    }
+
+    // ---- proving ----
+
+    private record Target(String className, String method, Contract contract) {
+    }
+
+    private static List<Target> targets(KeYEnvironment<?> env) {
+        List<Target> out = new ArrayList<>();
+        for (KeYJavaType type : env.getJavaInfo().getAllKeYJavaTypes()) {
+            if (KeYTypeUtil.isLibraryClass(type)) {
+                continue;
+            }
+            for (IObserverFunction target : env.getSpecificationRepository().getContractTargets(type)) {
+                for (Contract c : env.getSpecificationRepository().getContracts(type, target)) {
+                    out.add(new Target(type.getFullName(), methodName(target), c));
+                }
+            }
+        }
+        out.sort(Comparator.comparing(Target::className).thenComparing(Target::method)
+                .thenComparing(t -> t.contract().getName()));
+        return out;
+    }
+
+    private static String methodName(IObserverFunction target) {
+        String n = target.name().toString();
+        int i = n.lastIndexOf("::");
+        return i >= 0 ? n.substring(i + 2) : n;
+    }
+
+    private static ProofResult proveOne(KeYEnvironment<?> env, Target t, KeySettings s, Consumer<String> progress)
+            throws KeyLoadException {
+        Proof proof;
+        try {
+            proof = env.createProof(t.contract().createProofObl(env.getInitConfig(), t.contract()));
+        } catch (ProofInputException e) {
+            throw new KeyLoadException(t.className() + ": KeY cannot set up the proof of " + t.contract().getName()
+                    + ": " + message(e));
+        }
+        try {
+            checkChoices(s, proof.getInitConfig().getActivatedChoices(), t.contract().getName());
+            StrategyFactory factory = proof.getServices().getProfile().getDefaultStrategyFactory();
+            if (!factory.name().toString().equals(s.strategyName())) {
+                throw new KeyLoadException(s.file() + ": strategy " + s.strategyName()
+                        + " is not KeY's strategy " + factory.name());
+            }
+            StrategyProperties sp = s.strategyProperties();
+            StrategySettings ss = proof.getSettings().getStrategySettings();
+            ss.setMaxSteps(s.maxSteps());
+            ss.setTimeout(s.timeoutMillis());
+            ss.setActiveStrategyProperties(sp);
+            proof.setActiveStrategy(factory.create(proof, sp));
+            long start = System.nanoTime();
+            env.getProofControl().startAndWaitForAutoMode(proof);
+            double seconds = Math.round((System.nanoTime() - start) / 1e8) / 10.0;
+            int open = proof.openGoals().size();
+            ProofResult r = new ProofResult(t.className(), t.method(), t.contract().getName(),
+                    proof.closed() ? ProofResult.CLOSED : ProofResult.OPEN, proof.countNodes(), seconds, open);
+            progress.accept(String.format(Locale.ROOT, "prove %s [%s] ... %s (%d nodes, %.1f s%s)", r.shortName(),
+                    r.caseName(), r.result(), r.nodes(), r.seconds(), open == 0 ? "" : ", " + open + " open goals"));
+            return r;
+        } finally {
+            proof.dispose();
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package org.vhostcheck.key;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The comparison with proofs.json catches each way a proof run can go wrong. */
+class ExpectationsTest {
+
+    private static final Expectation ADD = new Expectation("a.U", "add", 2, "closed", null, "w");
+    private static final Expectation TWIN = new Expectation("a.Twin", "add", 1, "open", "a.U.add", "w");
+
+    private static ProofResult r(String cls, String m, int i, boolean closed) {
+        return new ProofResult(cls, m, cls + "[" + cls + "::" + m + "()].JML normal_behavior operation contract." + i,
+                closed ? "closed" : "open", 10, 0.1, closed ? 0 : 1);
+    }
+
+    @Test
+    void allAsExpected() {
+        assertEquals(List.of(), Expectations.check(List.of(ADD, TWIN),
+                List.of(r("a.U", "add", 0, true), r("a.U", "add", 1, true), r("a.Twin", "add", 0, false))));
+    }
+
+    @Test
+    void oneOpenCaseFailsAnExpectedClosedMethod() {
+        List<String> p = Expectations.check(List.of(ADD, TWIN),
+                List.of(r("a.U", "add", 0, true), r("a.U", "add", 1, false), r("a.Twin", "add", 0, false)));
+        assertEquals(1, p.size(), p.toString());
+        assertTrue(p.get(0).contains("expected closed") && p.get(0).contains("contract.1"), p.get(0));
+    }
+
+    @Test
+    void closingTwinFails() {
+        List<String> p = Expectations.check(List.of(ADD, TWIN),
+                List.of(r("a.U", "add", 0, true), r("a.U", "add", 1, true), r("a.Twin", "add", 0, true)));
+        assertEquals(1, p.size(), p.toString());
+        assertTrue(p.get(0).contains("broken twin of a.U.add closed"), p.get(0));
+    }
+
+    @Test
+    void unlistedMissingAndMiscountedContractsFail() {
+        List<String> p = Expectations.check(List.of(ADD, TWIN),
+                List.of(r("a.U", "add", 0, true), r("a.U", "sub", 0, true)));
+        assertEquals(3, p.size(), p.toString());
+        assertTrue(p.get(0).contains("a.U.add: KeY found 1 contracts, proofs.json expects 2"), p.get(0));
+        assertTrue(p.get(1).contains("a.Twin.add: listed in proofs.json but KeY found no contract"), p.get(1));
+        assertTrue(p.get(2).contains("a.U.sub: 1 contract(s) not listed"), p.get(2));
+    }
+
+    @Test
+    void malformedFilesAreOneLineErrors(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("proofs.json");
+        Files.writeString(f, "{\"contracts\": [{\"class\": \"a.T\", \"method\": \"m\", \"cases\": 1,"
+                + " \"expected\": \"open\", \"why\": \"w\"}]}");
+        KeyLoadException e = assertThrows(KeyLoadException.class, () -> Expectations.load(f));
+        assertEquals(f + ": a.T.m: twinOf is required for expected open and only there", e.getMessage());
+
+        Files.writeString(f, "{\"contracts\": [{\"class\": \"a.T\", \"methd\": \"m\"}]}");
+        e = assertThrows(KeyLoadException.class, () -> Expectations.load(f));
+        assertTrue(e.getMessage().startsWith(f + ":1: Unrecognized field \"methd\""), e.getMessage());
+    }
+
+    @Test
+    void projectExpectationsLoad() throws Exception {
+        List<Expectation> all = Expectations.load(Expectations.defaultFile(TestHome.get()));
+        assertTrue(all.stream().anyMatch(e -> "open".equals(e.expected())));
+    }
+}
