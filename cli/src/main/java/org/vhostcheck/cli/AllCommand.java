@@ -1,0 +1,46 @@
+package org.vhostcheck.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.vhostcheck.key.KeyLoadException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code vhostcheck all}: check, prove and conform, then one summary. */
+@Command(name = "all", mixinStandardHelpOptions = true, description = "Run check (CI models), prove and conform, then summarise.")
+final class AllCommand implements Callable<Integer> {
+    @ParentCommand
+    private Main main;
+
+    @Option(names = "--json", description = "Print one JSON document {check, prove, conform, ok} on stdout.")
+    private boolean json;
+
+    @Override
+    public Integer call() throws KeyLoadException {
+        List<Report> reports = List.of(
+                CheckCommand.run(main, List.of(), false, Runtime.getRuntime().availableProcessors()),
+                ProveCommand.run(main),
+                ConformCommand.run(main));
+        boolean ok = reports.stream().allMatch(r -> r.unexpected() == 0);
+        if (json) {
+            ObjectNode doc = Main.JSON.createObjectNode();
+            reports.forEach(r -> doc.set(r.section(), r.json()));
+            doc.put("ok", ok);
+            main.printJson(doc);
+        } else {
+            Table summary = new Table("section", "items", "as expected", "unexpected").right(1, 2, 3);
+            for (Report r : reports) {
+                main.out.println("== " + r.section() + " ==");
+                main.out.println(r.text());
+                summary.add(r.section(), r.items(), r.items() - r.unexpected(), r.unexpected());
+            }
+            main.out.println("== summary ==");
+            main.out.print(summary.render());
+            main.out.println(ok ? "all as expected" : "UNEXPECTED results above");
+            main.out.flush();
+        }
+        return ok ? Main.AS_EXPECTED : Main.UNEXPECTED;
+    }
+}

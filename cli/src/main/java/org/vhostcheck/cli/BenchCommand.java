@@ -1,0 +1,131 @@
+package org.vhostcheck.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.vhostcheck.conformance.Conformance;
+import org.vhostcheck.conformance.Machines;
+import org.vhostcheck.conformance.SuiteResult;
+import org.vhostcheck.key.KeyLoadException;
+import org.vhostcheck.key.KeyProver;
+import org.vhostcheck.key.ProofResult;
+import org.vhostcheck.model.Exporter;
+import org.vhostcheck.model.Manifest;
+import org.vhostcheck.model.TlcResult;
+import org.vhostcheck.model.TlcRunner;
+import org.vhostcheck.model.VhostcheckException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code vhostcheck bench}: throughput of each stage on the exportable CI models, and KeY time per
+ * contract. A measurement: no thresholds, exit 0 unless something fails to run.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, description = {
+    "Measure throughput: TLC, trace export, Java replay, KeY.",
+    "Per exportable CI model: TLC checking (distinct states/s), TLC edge export (transitions/s), Java replay",
+    "(transitions/s) and replay/TLC (replay over export transitions/s); KeY seconds per contract."})
+final class BenchCommand implements Callable<Integer> {
+    @ParentCommand
+    private Main main;
+
+    @Option(names = "--json", description = "Print the measurements as JSON on stdout.")
+    private boolean json;
+
+    @Option(names = "--workers", paramLabel = "N", description = "TLC worker threads for checking (default: one per core).")
+    private int workers = Runtime.getRuntime().availableProcessors();
+
+    @Override
+    public Integer call() throws KeyLoadException {
+        if (workers < 1) {
+            throw new VhostcheckException("--workers must be at least 1, not " + workers);
+        }
+        Path home = main.home();
+        Manifest manifest = Manifest.load(home);
+        Path dir = home.resolve("target/bench");
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new VhostcheckException(dir + ": cannot create: " + e.getMessage());
+        }
+        TlcRunner tlc = new TlcRunner(home, workers, main.progress());
+        Exporter exporter = new Exporter(home, main.progress());
+        Conformance conformance = new Conformance(home, main.progress());
+        ObjectNode doc = Main.JSON.createObjectNode();
+        ArrayNode models = doc.putArray("models");
+        Table table = new Table("model", "distinct states", "TLC states/s", "transitions", "export trans/s",
+                "replay trans/s", "replay/TLC").right(1, 2, 3, 4, 5, 6);
+        for (Manifest.Entry e : manifest.select(null, false)) {
+            if (!e.exportable()) {
+                continue;
+            }
+            TlcResult r = tlc.check(e, manifest.specDir());
+            if (TlcResult.ERROR.equals(r.outcome())) {
+                throw new VhostcheckException("bench " + e.name() + ": " + r.error());
+            }
+            Path graph = dir.resolve(e.name() + ".graph.ndjson");
+            long t0 = System.nanoTime();
+            Exporter.Summary g = exporter.graph(e, manifest.specDir(), graph);
+            double exportSeconds = (System.nanoTime() - t0) / 1e9;
+            Double replayRate = null;
+            if (Machines.has(e.spec())) {
+                main.progress().accept("bench " + e.name() + ": replaying " + g.transitions() + " transitions ...");
+                SuiteResult s = conformance.replayFile(graph);
+                replayRate = rate(s.transitions(), s.seconds());
+            }
+            Double tlcRate = r.distinctStates() == null ? null : rate(r.distinctStates(), r.seconds());
+            double exportRate = rate(g.transitions(), exportSeconds);
+            Double ratio = replayRate == null ? null : replayRate / exportRate;
+            table.add(e.name(), r.distinctStates(), whole(tlcRate), g.transitions(), whole(exportRate),
+                    whole(replayRate), ratio == null ? null : String.format(Locale.ROOT, "%.1fx", ratio));
+            ObjectNode m = models.addObject();
+            m.put("name", e.name());
+            m.put("distinctStates", r.distinctStates());
+            m.put("tlcSeconds", Main.round(r.seconds()));
+            m.put("tlcStatesPerSecond", tlcRate);
+            m.put("transitions", g.transitions());
+            m.put("exportSeconds", Main.round(exportSeconds));
+            m.put("exportTransitionsPerSecond", exportRate);
+            m.put("replayTransitionsPerSecond", replayRate);
+            m.put("replayToTlc", ratio);
+        }
+        main.progress().accept("bench: loading " + KeyProver.sourceDir(home) + " into KeY ...");
+        List<ProofResult> proofs = KeyProver.proveAll(home, main.progress());
+        Table key = new Table("contract", "result", "nodes", "seconds").right(2, 3);
+        ArrayNode contracts = doc.putArray("contracts");
+        double total = 0;
+        for (ProofResult p : proofs) {
+            total += p.seconds();
+            key.add(p.shortName() + " [" + p.caseName() + "]", p.result(), p.nodes(),
+                    String.format(Locale.ROOT, "%.1f", p.seconds()));
+            ObjectNode c = contracts.addObject();
+            c.put("class", p.className());
+            c.put("method", p.method());
+            c.put("case", p.caseName());
+            c.put("nodes", p.nodes());
+            c.put("seconds", p.seconds());
+        }
+        doc.put("keySeconds", Main.round(total));
+        if (json) {
+            main.printJson(doc);
+        } else {
+            main.out.print(table.render() + "\n" + key.render()
+                    + String.format(Locale.ROOT, "KeY: %d contracts, %.1f s in all%n", proofs.size(), total));
+        }
+        return Main.AS_EXPECTED;
+    }
+
+    private static double rate(long count, double seconds) {
+        return seconds > 0 ? count / seconds : 0;
+    }
+
+    private static String whole(Double rate) {
+        return rate == null ? null : String.format(Locale.ROOT, "%,.0f", rate);
+    }
+}

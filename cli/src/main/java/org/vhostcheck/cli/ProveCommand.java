@@ -1,0 +1,84 @@
+package org.vhostcheck.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import org.vhostcheck.key.Expectation;
+import org.vhostcheck.key.Expectations;
+import org.vhostcheck.key.KeyLoadException;
+import org.vhostcheck.key.KeyProver;
+import org.vhostcheck.key.ProofResult;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code vhostcheck prove}: proves every JML contract with KeY and compares with
+ * jml-verified/proofs.json. One row per method: "closed" when all its specification cases
+ * close, "open" when one stays open (what a broken twin must do).
+ */
+@Command(name = "prove", mixinStandardHelpOptions = true, description = "Prove the JML contracts of jml-verified/src/main/jml with KeY.")
+final class ProveCommand implements Callable<Integer> {
+    @ParentCommand
+    private Main main;
+
+    @Option(names = "--json", description = "Print the results as JSON on stdout.")
+    private boolean json;
+
+    @Override
+    public Integer call() throws KeyLoadException {
+        return run(main).print(main, json);
+    }
+
+    static Report run(Main main) throws KeyLoadException {
+        Path home = main.home();
+        List<Expectation> expected = Expectations.load(Expectations.defaultFile(home)); // bad file: fail before proving
+        main.progress().accept("prove: loading " + KeyProver.sourceDir(home) + " into KeY ...");
+        List<ProofResult> results = KeyProver.proveAll(home, main.progress());
+        List<String> problems = Expectations.check(expected, results);
+
+        Map<String, Expectation> byKey = new LinkedHashMap<>();
+        expected.forEach(e -> byKey.put(e.key(), e));
+        Map<String, List<ProofResult>> methods = new TreeMap<>();
+        expected.forEach(e -> methods.put(e.key(), new ArrayList<>()));
+        results.forEach(r -> methods.computeIfAbsent(r.className() + "." + r.method(), k -> new ArrayList<>()).add(r));
+
+        Table table = new Table("class", "method", "cases", "expected", "result", "nodes", "seconds", "verdict")
+                .right(2, 5, 6);
+        ObjectNode doc = Main.JSON.createObjectNode();
+        ArrayNode rows = doc.putArray("contracts");
+        int unexpected = 0;
+        for (Map.Entry<String, List<ProofResult>> m : methods.entrySet()) {
+            List<ProofResult> rs = m.getValue();
+            Expectation e = byKey.get(m.getKey());
+            String className = e != null ? e.className() : rs.get(0).className();
+            String method = e != null ? e.method() : rs.get(0).method();
+            String exp = e != null ? e.expected() : "unlisted";
+            String result = rs.isEmpty() ? "missing"
+                    : rs.stream().allMatch(ProofResult::closed) ? ProofResult.CLOSED : ProofResult.OPEN;
+            long nodes = rs.stream().mapToLong(ProofResult::nodes).sum();
+            double seconds = rs.stream().mapToDouble(ProofResult::seconds).sum();
+            boolean ok = problems.stream().noneMatch(p -> p.startsWith(m.getKey() + ":"));
+            unexpected += ok ? 0 : 1;
+            table.add(className, method, rs.size(), exp, result, nodes, String.format(Locale.ROOT, "%.1f", seconds),
+                    ok ? "OK" : "UNEXPECTED");
+            ObjectNode row = rows.addObject();
+            row.put("class", className);
+            row.put("method", method);
+            row.put("expected", exp);
+            row.put("result", result);
+            row.put("nodes", nodes);
+            row.put("seconds", Main.round(seconds));
+        }
+        String text = table.render() + (problems.isEmpty() ? ""
+                : "\nNot as expected:\n  " + String.join("\n  ", problems) + "\n");
+        return new Report("prove", methods.size(), unexpected, doc, text);
+    }
+}

@@ -1,0 +1,28 @@
+package org.vhostcheck.cli;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The expectations file is read before KeY starts: a bad one is one line and exit 2, at once. */
+class ProveCommandTest {
+    @Test
+    void malformedExpectationsAreBadInput(@TempDir Path dir) throws IOException {
+        Path home = Cli.copyHome(dir);
+        Path proofs = Files.createDirectories(home.resolve("jml-verified")).resolve("proofs.json");
+        Files.writeString(proofs, "{\"contracts\": [ {\"class\": \"org.vhostcheck.ref.U64\", \"method\": \"add\",\n");
+        String line = Cli.run("prove", "--home", home.toString()).assertBadInput();
+        assertTrue(line.contains("proofs.json"), line);
+    }
+
+    @Test
+    void missingExpectationsAreBadInput(@TempDir Path dir) {
+        Path home = Cli.copyHome(dir);
+        String line = Cli.run("prove", "--json", "--home", home.toString()).assertBadInput();
+        assertTrue(line.contains("proofs.json"), line);
+    }
+}
