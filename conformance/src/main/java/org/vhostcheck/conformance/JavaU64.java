@@ -30,7 +30,22 @@ public interface JavaU64 {
     int u16Sub(int a, int b);
 
     /** The proven class. */
-    JavaU64 PROVEN = new JavaU64() {
+    JavaU64 PROVEN = new Proven();
+
+    /** The proven class with the broken twin U64NoCarry.addOverflows (KeY leaves it open). */
+    JavaU64 NO_CARRY = new Proven() {
+        @Override
+        public boolean addOverflows(long a, long b) { return U64NoCarry.addOverflows(a, b); }
+    };
+
+    /** The proven class with the broken twin U64SignedLt.lt (KeY leaves it open). */
+    JavaU64 SIGNED_LT = new Proven() {
+        @Override
+        public boolean lt(long a, long b) { return U64SignedLt.lt(a, b); }
+    };
+
+    /** Every operator from the proven class; a twin overrides one. */
+    class Proven implements JavaU64 {
         public long add(long a, long b) { return U64.add(a, b); }
         public boolean addOverflows(long a, long b) { return U64.addOverflows(a, b); }
         public long sub(long a, long b) { return U64.sub(a, b); }
@@ -41,31 +56,5 @@ public interface JavaU64 {
         public long truncU32(long a) { return U64.truncU32(a); }
         public int u16Add(int a, int b) { return U64.u16Add(a, b); }
         public int u16Sub(int a, int b) { return U64.u16Sub(a, b); }
-    };
-
-    /** The proven class with the broken twin U64NoCarry.addOverflows (KeY leaves it open). */
-    JavaU64 NO_CARRY = new Delegating() {
-        @Override
-        public boolean addOverflows(long a, long b) { return U64NoCarry.addOverflows(a, b); }
-    };
-
-    /** The proven class with the broken twin U64SignedLt.lt (KeY leaves it open). */
-    JavaU64 SIGNED_LT = new Delegating() {
-        @Override
-        public boolean lt(long a, long b) { return U64SignedLt.lt(a, b); }
-    };
-
-    /** Everything from the proven class; twins override one operator. */
-    class Delegating implements JavaU64 {
-        public long add(long a, long b) { return PROVEN.add(a, b); }
-        public boolean addOverflows(long a, long b) { return PROVEN.addOverflows(a, b); }
-        public long sub(long a, long b) { return PROVEN.sub(a, b); }
-        public boolean lt(long a, long b) { return PROVEN.lt(a, b); }
-        public boolean le(long a, long b) { return PROVEN.le(a, b); }
-        public long pageOf(long a) { return PROVEN.pageOf(a); }
-        public long pageOffset(long a) { return PROVEN.pageOffset(a); }
-        public long truncU32(long a) { return PROVEN.truncU32(a); }
-        public int u16Add(int a, int b) { return PROVEN.u16Add(a, b); }
-        public int u16Sub(int a, int b) { return PROVEN.u16Sub(a, b); }
     }
 }

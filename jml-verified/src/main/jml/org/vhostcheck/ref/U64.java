@@ -29,7 +29,7 @@ public final class U64 {
       @         + (b >= 0 ? (\bigint)b : (\bigint)b + 2*((\bigint)Long.MAX_VALUE + 1))
       @         - 2*((\bigint)Long.MAX_VALUE + 1);
       @*/
-    public static /*@ strictly_pure @*/ long add(long a, long b) {
+    public static /*@ pure @*/ long add(long a, long b) {
         return a + b;
     }
 
@@ -40,7 +40,7 @@ public final class U64 {
       @         + (b >= 0 ? (\bigint)b : (\bigint)b + 2*((\bigint)Long.MAX_VALUE + 1))
       @        >= 2*((\bigint)Long.MAX_VALUE + 1);
       @*/
-    public static /*@ strictly_pure @*/ boolean addOverflows(long a, long b) {
+    public static /*@ pure @*/ boolean addOverflows(long a, long b) {
         return lt(a + b, a);
     }
 
@@ -59,7 +59,7 @@ public final class U64 {
       @         - (b >= 0 ? (\bigint)b : (\bigint)b + 2*((\bigint)Long.MAX_VALUE + 1))
       @         + 2*((\bigint)Long.MAX_VALUE + 1);
       @*/
-    public static /*@ strictly_pure @*/ long sub(long a, long b) {
+    public static /*@ pure @*/ long sub(long a, long b) {
         return a - b;
     }
 
@@ -69,7 +69,7 @@ public final class U64 {
       @           (a >= 0 ? (\bigint)a : (\bigint)a + 2*((\bigint)Long.MAX_VALUE + 1))
       @         < (b >= 0 ? (\bigint)b : (\bigint)b + 2*((\bigint)Long.MAX_VALUE + 1));
       @*/
-    public static /*@ strictly_pure @*/ boolean lt(long a, long b) {
+    public static /*@ pure @*/ boolean lt(long a, long b) {
         return a + Long.MIN_VALUE < b + Long.MIN_VALUE;
     }
 
@@ -79,7 +79,7 @@ public final class U64 {
       @           (a >= 0 ? (\bigint)a : (\bigint)a + 2*((\bigint)Long.MAX_VALUE + 1))
       @        <= (b >= 0 ? (\bigint)b : (\bigint)b + 2*((\bigint)Long.MAX_VALUE + 1));
       @*/
-    public static /*@ strictly_pure @*/ boolean le(long a, long b) {
+    public static /*@ pure @*/ boolean le(long a, long b) {
         return a + Long.MIN_VALUE <= b + Long.MIN_VALUE;
     }
 
@@ -91,7 +91,7 @@ public final class U64 {
       @   requires a < 0;
       @   ensures \result == ((\bigint)a + 2*((\bigint)Long.MAX_VALUE + 1)) / 4096;
       @*/
-    public static /*@ strictly_pure @*/ long pageOf(long a) {
+    public static /*@ pure @*/ long pageOf(long a) {
         // 2^63 is a multiple of 4096: shift a negative pattern down by 2^63, add back 2^63 / 4096
         return a >= 0 ? a / 4096 : (a + Long.MIN_VALUE) / 4096 + 2251799813685248L;
     }
@@ -104,7 +104,7 @@ public final class U64 {
       @   requires a < 0;
       @   ensures \result == ((\bigint)a + 2*((\bigint)Long.MAX_VALUE + 1)) % 4096;
       @*/
-    public static /*@ strictly_pure @*/ long pageOffset(long a) {
+    public static /*@ pure @*/ long pageOffset(long a) {
         return a >= 0 ? a % 4096 : (a + Long.MIN_VALUE) % 4096;
     }
 
@@ -116,7 +116,7 @@ public final class U64 {
       @   requires a < 0;
       @   ensures \result == ((\bigint)a + 2*((\bigint)Long.MAX_VALUE + 1)) % 4294967296L;
       @*/
-    public static /*@ strictly_pure @*/ long truncU32(long a) {
+    public static /*@ pure @*/ long truncU32(long a) {
         return a >= 0 ? a % 4294967296L : (a + Long.MIN_VALUE) % 4294967296L;
     }
 
@@ -128,7 +128,7 @@ public final class U64 {
       @   requires 0 <= a && a <= 0xffff && 0 <= b && b <= 0xffff && a + b > 0xffff;
       @   ensures \result == a + b - 0x10000;
       @*/
-    public static /*@ strictly_pure @*/ int u16Add(int a, int b) {
+    public static /*@ pure @*/ int u16Add(int a, int b) {
         return (a + b) % 0x10000;
     }
 
@@ -140,7 +140,7 @@ public final class U64 {
       @   requires 0 <= a && a <= 0xffff && 0 <= b && b <= 0xffff && a < b;
       @   ensures \result == a - b + 0x10000;
       @*/
-    public static /*@ strictly_pure @*/ int u16Sub(int a, int b) {
+    public static /*@ pure @*/ int u16Sub(int a, int b) {
         return (a - b + 0x10000) % 0x10000;
     }
 }

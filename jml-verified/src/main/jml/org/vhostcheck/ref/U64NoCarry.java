@@ -16,7 +16,7 @@ public final class U64NoCarry {
       @         + (b >= 0 ? (\bigint)b : (\bigint)b + 2*((\bigint)Long.MAX_VALUE + 1))
       @        >= 2*((\bigint)Long.MAX_VALUE + 1);
       @*/
-    public static /*@ strictly_pure @*/ boolean addOverflows(long a, long b) {
+    public static /*@ pure @*/ boolean addOverflows(long a, long b) {
         return a < 0 && b < 0;
     }
 }

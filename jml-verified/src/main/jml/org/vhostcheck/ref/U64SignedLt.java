@@ -15,7 +15,7 @@ public final class U64SignedLt {
       @           (a >= 0 ? (\bigint)a : (\bigint)a + 2*((\bigint)Long.MAX_VALUE + 1))
       @         < (b >= 0 ? (\bigint)b : (\bigint)b + 2*((\bigint)Long.MAX_VALUE + 1));
       @*/
-    public static /*@ strictly_pure @*/ boolean lt(long a, long b) {
+    public static /*@ pure @*/ boolean lt(long a, long b) {
         return a < b;
     }
 }

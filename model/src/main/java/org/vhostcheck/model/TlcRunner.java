@@ -103,7 +103,7 @@ public final class TlcRunner {
         long t0 = System.nanoTime();
         ToolOutput out = new ToolOutput(m -> {
             if (m.code() == ToolOutput.PROGRESS || m.code() == ToolOutput.SIMULATION_PROGRESS) {
-                progress.accept(label + ": " + m.text().replaceAll("^Progress\\([^)]*\\) at [^:]*:[^:]*: ", ""));
+                progress.accept(label + ": " + m.text().replaceAll("^Progress\\([^)]*\\) at \\S+ \\S+: ", ""));
             }
         });
         int exit;
