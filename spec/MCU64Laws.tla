@@ -34,7 +34,7 @@ Less(a, b) == IF UnsignedLt THEN Lt(a, b) ELSE Lt(SignFlip(a), SignFlip(b))
 SubBorrows(a, b) == AddC(a, Not(b), 1).carry = 0
 
 \* The state as traces and counterexamples show it.
-View == [x |-> Hex(x), y |-> Hex(y)]
+View == [x |-> Enc(x), y |-> Enc(y)]
 
 Init == x \in Values /\ y \in Values
 Next == UNCHANGED vars

@@ -15,7 +15,7 @@ MCValues == { Zero, One, Mk(0, 0, 0, \h1000), Mk(0, 0, \hffff, \hffff),
               Mk(\h8000, 0, 0, 0), Max }
 
 \* The state as it appears in traces.
-View == [reg |-> Hex(reg), carry |-> carry, steps |-> steps]
+View == [reg |-> Enc(reg), carry |-> carry, steps |-> steps]
 
 \* Every action of the spec, as it appears in traces.
 TraceActions == {"Load", "AddReg", "SubReg", "LtReg",
@@ -25,16 +25,16 @@ Emit(action, params) ==
     PrintT(<<"T", TLCGet("level"), View, action, params, View'>>)
 
 \* The constants, so the replayer builds the Java twin with the same bounds.
-TraceConstants == [MaxSteps |-> MaxSteps, Values |-> {Hex(v) : v \in Values}]
+TraceConstants == [MaxSteps |-> MaxSteps, Values |-> {Enc(v) : v \in Values}]
 
 TraceInit == Init /\ PrintT(<<"I", View, TraceActions, TraceConstants>>)
 
 TraceNext ==
     \/ \E v \in Values :
-          \/ Load(v) /\ Emit("Load", [v |-> Hex(v)])
-          \/ AddReg(v) /\ Emit("AddReg", [v |-> Hex(v)])
-          \/ SubReg(v) /\ Emit("SubReg", [v |-> Hex(v)])
-          \/ LtReg(v) /\ Emit("LtReg", [v |-> Hex(v)])
+          \/ Load(v) /\ Emit("Load", [v |-> Enc(v)])
+          \/ AddReg(v) /\ Emit("AddReg", [v |-> Enc(v)])
+          \/ SubReg(v) /\ Emit("SubReg", [v |-> Enc(v)])
+          \/ LtReg(v) /\ Emit("LtReg", [v |-> Enc(v)])
     \/ PageOfReg /\ Emit("PageOfReg", [x \in {} |-> 0])
     \/ PageOffsetReg /\ Emit("PageOffsetReg", [x \in {} |-> 0])
     \/ TruncU32Reg /\ Emit("TruncU32Reg", [x \in {} |-> 0])

@@ -123,7 +123,13 @@ U16Boundary == {0, 1, 2, \h7fff, \h8000, \h8001, \hfffe, \hffff}
 (***************************************************************************)
 (* Rendering for traces: "0x" and lower-case hex without leading zeros,    *)
 (* the form the Java side parses and prints (Long.toHexString).            *)
+(* Trace wrappers print u64 values as Enc(a), a tagged tuple that costs    *)
+(* TLC nothing to build and that the exporter turns into the same "0x..."  *)
+(* string (org.vhostcheck.model.TlaValues.decodeU64); Hex is the rendering *)
+(* in TLA+ itself, cross-checked against Java.                            *)
 (***************************************************************************)
+Enc(a) == <<"u64", a[1], a[2], a[3], a[4]>>
+
 HexDigit == <<"0", "1", "2", "3", "4", "5", "6", "7",
               "8", "9", "a", "b", "c", "d", "e", "f">>
 

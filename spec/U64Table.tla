@@ -17,6 +17,7 @@ Row(r) == PrintT(r)
 Rows ==
     /\ \A a \in Values :
          /\ Row(<<"Hex", Hex(a), Hex(a)>>)
+         /\ Row(<<"Enc", Hex(a), Enc(a)>>)
          /\ Row(<<"Not", Hex(a), Hex(Not(a))>>)
          /\ Row(<<"PageOf", Hex(a), Hex(PageOf(a))>>)
          /\ Row(<<"PageOffset", Hex(a), Hex(PageOffset(a))>>)

@@ -23,4 +23,9 @@ public interface Machine {
     void apply(String action, JsonNode params);
 
     ObjectNode state();
+
+    /** Top-level state fields that are TLA+ sets: compared without regard to order. */
+    default java.util.Set<String> setFields() {
+        return java.util.Set.of();
+    }
 }

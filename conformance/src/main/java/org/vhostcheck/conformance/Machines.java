@@ -8,7 +8,8 @@ import java.util.function.Function;
 /** Which Java model replays which spec (the "spec" field of a trace header). */
 public final class Machines {
     private static final Map<String, Function<JsonNode, Machine>> BY_SPEC = Map.of(
-            "U64Reg", U64RegMachine::new);
+            "U64Reg", U64RegMachine::new,
+            "DirtyLog", DirtyLogMachine::new);
 
     private Machines() {
     }

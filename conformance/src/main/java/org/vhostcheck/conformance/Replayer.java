@@ -130,7 +130,26 @@ public final class Replayer {
         if (!action.equals("Init")) {
             m.apply(action, params);
         }
-        return diff(expected, m.state(), "", line, action);
+        return diff(canonical(expected, m.setFields()), canonical(m.state(), m.setFields()), "", line, action);
+    }
+
+    /** Sorts the arrays of set-valued fields, so sets compare as sets (TLC prints them in its own order). */
+    static JsonNode canonical(JsonNode state, java.util.Set<String> setFields) {
+        if (setFields.isEmpty() || !state.isObject()) {
+            return state;
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode o = state.deepCopy();
+        for (String f : setFields) {
+            JsonNode v = o.get(f);
+            if (v != null && v.isArray()) {
+                List<JsonNode> items = new ArrayList<>();
+                v.forEach(items::add);
+                items.sort(java.util.Comparator.comparing(JsonNode::toString));
+                com.fasterxml.jackson.databind.node.ArrayNode a = o.putArray(f);
+                items.forEach(a::add);
+            }
+        }
+        return o;
     }
 
     /** The first field (depth first, in the spec's field order) where the two states differ. */

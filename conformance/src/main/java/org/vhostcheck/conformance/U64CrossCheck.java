@@ -138,6 +138,7 @@ public final class U64CrossCheck {
         long b = row.size() == 4 && row.get(2).isTextual() ? parse(row.get(2)) : row.size() == 4 ? row.get(2).asLong() : 0;
         switch (op) {
             case "Hex" -> check(op, row, Hex.of(a), res.asText());
+            case "Enc" -> check(op, row, Hex.of(a), TlaValues.decodeU64(res.deepCopy()).asText());
             case "Not" -> check(op, row, Hex.of(~a), res.asText());
             case "PageOf" -> {
                 check(op, row, Hex.of(a >>> 12), res.asText());

@@ -95,7 +95,7 @@ public final class Exporter {
                 lineNo++;
                 JsonNode row;
                 try {
-                    row = TlaValues.parse(line);
+                    row = TlaValues.decodeU64(TlaValues.parse(line));
                 } catch (IllegalArgumentException ex) {
                     throw new VhostcheckException(e.module() + " trace output line " + lineNo + ": " + ex.getMessage());
                 }

@@ -21,6 +21,38 @@ public final class TlaValues {
         this.s = s;
     }
 
+    /**
+     * Replaces every u64 the spec printed as {@code Enc(a)}, the tagged tuple
+     * {@code <<"u64", l1, l2, l3, l4>>} of 16-bit limbs (most significant first), by its
+     * "0x..." string, in place; returns the (possibly replaced) node.
+     */
+    public static JsonNode decodeU64(JsonNode v) {
+        if (v.isArray()) {
+            if (v.size() == 5 && "u64".equals(v.get(0).textValue())) {
+                long x = 0;
+                for (int k = 1; k <= 4; k++) {
+                    JsonNode l = v.get(k);
+                    if (!l.canConvertToInt() || l.asInt() < 0 || l.asInt() > 0xffff) {
+                        throw new IllegalArgumentException("u64 limb out of range: " + v);
+                    }
+                    x = (x << 16) | l.asInt();
+                }
+                return F.textNode("0x" + Long.toHexString(x));
+            }
+            ArrayNode a = (ArrayNode) v;
+            for (int k = 0; k < a.size(); k++) {
+                a.set(k, decodeU64(a.get(k)));
+            }
+        } else if (v.isObject()) {
+            ObjectNode o = (ObjectNode) v;
+            for (var it = o.fieldNames(); it.hasNext(); ) {
+                String f = it.next();
+                o.set(f, decodeU64(o.get(f)));
+            }
+        }
+        return v;
+    }
+
     /** Parses one TLC value; throws {@link IllegalArgumentException} naming the offset. */
     public static JsonNode parse(String text) {
         TlaValues p = new TlaValues(text);

@@ -223,7 +223,7 @@ public final class TlcRunner {
             }
             ObjectNode[] views = new ObjectNode[trace.size() + 1];
             for (String line : Files.readAllLines(user)) {
-                JsonNode row = TlaValues.parse(line);
+                JsonNode row = TlaValues.decodeU64(TlaValues.parse(line));
                 int n = row.get(0).asInt();
                 if (n >= 1 && n <= trace.size() && row.get(1).isObject()) {
                     views[n] = (ObjectNode) row.get(1);
@@ -267,13 +267,10 @@ public final class TlcRunner {
             }
         }
         for (int k = 0; k < plain.size(); k++) {
-            if (plain.get(k).contains("Semantic error") || plain.get(k).startsWith("*** Errors:")) {
-                for (int j = k + 1; j < plain.size(); j++) {
-                    if (!plain.get(j).isBlank()) {
-                        return module.getFileName() + ": semantic error: " + plain.get(j).strip() + " "
-                                + (j + 1 < plain.size() ? plain.get(j + 1).strip() : "");
-                    }
-                }
+            if (plain.get(k).startsWith("*** Errors:")) {
+                // then: the location line, a blank line, and what is wrong
+                List<String> rest = plain.subList(k + 1, plain.size()).stream().filter(l -> !l.isBlank()).limit(2).toList();
+                return module.getFileName() + ": semantic error: " + String.join(": ", rest.stream().map(String::strip).toList());
             }
         }
         ToolOutput.Message best = null;

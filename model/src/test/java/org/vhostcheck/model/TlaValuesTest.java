@@ -18,6 +18,16 @@ class TlaValuesTest {
     }
 
     @Test
+    void taggedU64TuplesBecomeHexEverywhere() {
+        assertEquals("{\"a\":\"0xffffffffffffffff\",\"s\":[\"0x0\",\"0x1000\"],\"t\":[\"u64\",1]}",
+                TlaValues.decodeU64(TlaValues.parse(
+                        "[a |-> <<\"u64\", 65535, 65535, 65535, 65535>>, s |-> {<<\"u64\", 0, 0, 0, 0>>, <<\"u64\", 0, 0, 0, 4096>>}, t |-> <<\"u64\", 1>>]"))
+                        .toString());
+        assertEquals("\"0x123456789abcdef0\"", TlaValues.decodeU64(TlaValues.parse("<<\"u64\", 4660, 22136, 39612, 57072>>")).toString());
+        assertThrows(IllegalArgumentException.class, () -> TlaValues.decodeU64(TlaValues.parse("<<\"u64\", 65536, 0, 0, 0>>")));
+    }
+
+    @Test
     void badTextNamesTheOffset() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TlaValues.parse("<<1, 2"));
         assertTrue(e.getMessage().startsWith("TLC value, offset 6:"), e.getMessage());

@@ -33,6 +33,15 @@ class TlcRunnerErrorsTest {
     }
 
     @Test
+    void semanticErrorNamesTheUnknownSymbol() throws Exception {
+        TlcResult r = run("---- MODULE Bad ----\nEXTENDS Naturals\nVARIABLE x\nInit == x = NoSuchOp(1)\nNext == x' = x\n====\n", "INIT Init\nNEXT Next\n");
+        assertEquals("error", r.outcome());
+        assertTrue(r.error().startsWith("Bad.tla: semantic error: line 4"), r.error());
+        assertTrue(r.error().contains("NoSuchOp"), r.error());
+        assertFalse(r.error().contains("\n"));
+    }
+
+    @Test
     void configErrorIsAnError() throws Exception {
         TlcResult r = run("---- MODULE Bad ----\nEXTENDS Naturals\nVARIABLE x\nInit == x = 1\nNext == x' = x\n====\n", "INIT Init\nNEXT Next\nINVARIANT NoSuchInv\n");
         assertEquals("error", r.outcome());

@@ -1,0 +1,630 @@
+package org.vhostcheck.conformance;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.vhostcheck.ref.U64;
+
+/**
+ * spec/Arith.tla in Java: one method per action, the same state, built on the KeY-proven
+ * arithmetic of org.vhostcheck.ref.DirtyLog and U64. Guards come from the trace header's
+ * constants, so the machine runs whichever model the trace was exported from.
+ */
+final class DirtyLogMachine implements Machine {
+    static final int EFAULT = -14;
+    static final int EINVAL = -22;
+    private static final long MAX = -1L;
+    private static final long HALF = Long.MIN_VALUE; // 2^63
+
+    record Region(long gpa, long size, long uaddr) {
+    }
+
+    record Map(long start, long size, long addr) {
+    }
+
+    record Iv(long lo, long hi) {
+    }
+
+    record LogW(long lo, long hi, boolean wrapped) {
+    }
+
+    // constants
+    private final long usedSize;
+    private final boolean logBoundChecked;
+    private final boolean logWrapChecked;
+    private final boolean featureChecked;
+    private final boolean translateChecked;
+    private final boolean pageOffsetAdded;
+    private final boolean logRangeExact;
+    private final boolean usedLogChecked;
+    private final boolean clearIotlbChecked;
+    private final boolean v612;
+
+    // state, as in the spec
+    private Set<Map> umem;
+    private long logBase;
+    private boolean logAll;
+    private boolean active;
+    private boolean logUsed;
+    private long logAddr;
+    private boolean iotlb;
+    private Set<Iv> validated;
+    private Set<LogW> logWritten;
+    private Set<Iv> marked;
+    private Set<Iv> dirty;
+    private int ret;
+
+    DirtyLogMachine(JsonNode c) {
+        usedSize = intConst(c, "UsedSize");
+        logBoundChecked = boolConst(c, "LogBoundChecked");
+        logWrapChecked = boolConst(c, "LogWrapChecked");
+        featureChecked = boolConst(c, "FeatureChecked");
+        translateChecked = boolConst(c, "TranslateChecked");
+        pageOffsetAdded = boolConst(c, "PageOffsetAdded");
+        logRangeExact = boolConst(c, "LogRangeExact");
+        usedLogChecked = boolConst(c, "UsedLogChecked");
+        clearIotlbChecked = boolConst(c, "ClearIotlbChecked");
+        JsonNode k = c.get("Kernel");
+        if (k == null || !(k.asText().equals("6.1") || k.asText().equals("6.12"))) {
+            throw new BadTraceException("header: constants.Kernel must be \"6.1\" or \"6.12\"");
+        }
+        v612 = k.asText().equals("6.12");
+        init(null);
+    }
+
+    @Override
+    public List<String> actions() {
+        return List.of("SetMemTable", "SetLogBase", "SetFeatures", "SetVringAddr", "SetBackend", "DeviceWrite", "UsedWrite",
+                "DeviceWriteHva", "UsedWriteHva");
+    }
+
+    @Override
+    public Set<String> setFields() {
+        return Set.of("umem", "validated", "logWritten", "marked", "dirty");
+    }
+
+    @Override
+    public void init(JsonNode params) {
+        umem = new LinkedHashSet<>();
+        logBase = 0;
+        logAll = false;
+        active = false;
+        logUsed = false;
+        logAddr = 0;
+        iotlb = false;
+        validated = new LinkedHashSet<>();
+        logWritten = new LinkedHashSet<>();
+        marked = new LinkedHashSet<>();
+        dirty = new LinkedHashSet<>();
+        ret = 0;
+    }
+
+    @Override
+    public void apply(String action, JsonNode p) {
+        switch (action) {
+            case "SetMemTable" -> {
+                List<Region> t = new ArrayList<>();
+                JsonNode rs = p.get("regions");
+                if (rs == null || !rs.isArray()) {
+                    throw new BadTraceException("params.regions: expected an array");
+                }
+                for (JsonNode r : rs) {
+                    t.add(new Region(Hex.parse(r.get("gpa"), "regions.gpa"), Hex.parse(r.get("size"), "regions.size"),
+                            Hex.parse(r.get("uaddr"), "regions.uaddr")));
+                }
+                SetMemTable(t);
+            }
+            case "SetLogBase" -> SetLogBase(Hex.parse(p.get("base"), "params.base"));
+            case "SetFeatures" -> SetFeatures(bool(p, "logAll"), bool(p, "platform"));
+            case "SetVringAddr" -> SetVringAddr(bool(p, "logUsed"), Hex.parse(p.get("logAddr"), "params.logAddr"));
+            case "SetBackend" -> SetBackend(bool(p, "on"));
+            case "DeviceWrite" -> DeviceWrite(Hex.parse(p.get("addr"), "params.addr"), Hex.parse(p.get("len"), "params.len"));
+            case "UsedWrite" -> UsedWrite(integer(p, "off"), integer(p, "len"));
+            case "DeviceWriteHva" -> DeviceWriteHva(Hex.parse(p.get("hva"), "params.hva"), Hex.parse(p.get("len"), "params.len"));
+            case "UsedWriteHva" -> UsedWriteHva(Hex.parse(p.get("hva"), "params.hva"), Hex.parse(p.get("len"), "params.len"));
+            default -> throw new ReplayException("unknown action '" + action + "'");
+        }
+    }
+
+    // ---- actions (linux 6.12 drivers/vhost; see spec/Arith.tla for the citations) ----
+
+    /** vhost_set_memory (VHOST_SET_MEM_TABLE). */
+    void SetMemTable(List<Region> t) {
+        for (Region r : t) {
+            if (U64.lt(last(r), r.gpa())) {
+                fail(EFAULT);
+                return;
+            }
+        }
+        Set<Map> neu = new LinkedHashSet<>();
+        for (Region r : t) {
+            if (r.gpa() == 0 && last(r) == MAX) { // vhost_iotlb_add_range_ctx splits [0, U64_MAX]
+                neu.add(new Map(0, HALF, r.uaddr()));
+                neu.add(new Map(HALF, HALF, r.uaddr() + HALF));
+            } else {
+                neu.add(new Map(r.gpa(), last(r) - r.gpa() + 1, r.uaddr()));
+            }
+        }
+        if (active && !vqMemoryAccessOk(logBase, neu, memLog(logUsed))) {
+            fail(EFAULT);
+            return;
+        }
+        umem = neu;
+        if (active) {
+            validated.addAll(memoryChecked(logBase, neu, memLog(logUsed)));
+        }
+        ok();
+    }
+
+    /** vhost_dev_ioctl VHOST_SET_LOG_BASE. */
+    void SetLogBase(long b) {
+        if (active && !vqLogAccessOk(b)) {
+            fail(EFAULT);
+            return;
+        }
+        logBase = b;
+        validated = new LinkedHashSet<>();
+        if (active) {
+            validated.addAll(vqLogChecked(b));
+        }
+        ok();
+    }
+
+    /**
+     * vhost_net_set_features: LOG_ALL needs vhost_log_access_ok; VIRTIO_F_ACCESS_PLATFORM
+     * installs a device IOTLB, and without it 6.12 clears it (6.1 keeps it).
+     */
+    void SetFeatures(boolean la, boolean plat) {
+        if (la && featureChecked && active && !vqMemoryAccessOk(logBase, umem, true)) {
+            fail(EFAULT);
+            return;
+        }
+        boolean io = plat || (!v612 && iotlb);
+        boolean fix2 = active && !iotlb && usedLogChecked && io && logUsed;
+        boolean fix3 = clearIotlbChecked && active && iotlb && !io && logUsed;
+        if (fix2 && !vqMemoryAccessOk(logBase, umem, true)) {
+            fail(EFAULT);
+            return;
+        }
+        if (fix3 && !logAccessOk(logBase, logAddr, usedSize)) {
+            fail(EFAULT);
+            return;
+        }
+        logAll = la;
+        iotlb = io;
+        if ((la && featureChecked && active) || fix2) {
+            validated.addAll(memoryChecked(logBase, umem, true));
+        }
+        if (fix3) {
+            validated.addAll(logChecked(logBase, logAddr, usedSize));
+        }
+        ok();
+    }
+
+    /** vhost_vring_set_addr: log_guest_addr alignment and vq_log_used_access_ok. */
+    void SetVringAddr(boolean lu, long la) {
+        boolean viaTable = usedLogChecked && iotlb && lu; // F002 fix only
+        if ((la & 3) != 0 || (active && !usedAccessOk(logBase, lu, la))
+                || (active && viaTable && !vqMemoryAccessOk(logBase, umem, true))) {
+            fail(EINVAL);
+            return;
+        }
+        logUsed = lu;
+        logAddr = la;
+        if (active) {
+            validated.addAll(usedChecked(logBase, lu, la));
+            if (viaTable) {
+                validated.addAll(memoryChecked(logBase, umem, true));
+            }
+        }
+        ok();
+    }
+
+    /** vhost_net_set_backend: enabling needs vhost_vq_access_ok. */
+    void SetBackend(boolean on) {
+        if (on && !vqLogAccessOk(logBase)) {
+            fail(EFAULT);
+            return;
+        }
+        active = on;
+        if (on) {
+            validated.addAll(vqLogChecked(logBase));
+        }
+        ok();
+    }
+
+    /** The device writes one guest buffer and logs it (vhost_log_write -> log_write). */
+    void DeviceWrite(long addr, long len) {
+        if (!active || iotlb) {
+            throw new ReplayException("DeviceWrite needs an active vq without a device IOTLB");
+        }
+        if (translateChecked && !translates(addr, len)) {
+            fail(EFAULT);
+            return;
+        }
+        clearDeviceStep();
+        if (logAll && len != 0) {
+            Iv pages = logPages(addr, len);
+            dirty.add(new Iv(U64.pageOf(addr), U64.pageOf(addr + len - 1)));
+            marked.add(pages);
+            logWritten.add(logWriteBytes(logBase, pages));
+        }
+        ret = 0;
+    }
+
+    /** log_used: a used-ring update logged at log_addr + offset whenever log_used is set. */
+    void UsedWrite(long off, long len) {
+        if (!active || !logUsed || iotlb) {
+            throw new ReplayException("UsedWrite needs an active vq with log_used and no device IOTLB");
+        }
+        long a = logAddr + off;
+        clearDeviceStep();
+        Iv pages = logPages(a, len);
+        dirty.add(new Iv(U64.pageOf(a), U64.pageOf(a + len - 1)));
+        marked.add(pages);
+        logWritten.add(logWriteBytes(logBase, pages));
+        ret = 0;
+    }
+
+    /** vhost_log_write with a device IOTLB: log_write_hva on the host range (with LOG_ALL). */
+    void DeviceWriteHva(long hva, long len) {
+        if (!active || !iotlb || !logAll) {
+            throw new ReplayException("DeviceWriteHva needs an active vq with a device IOTLB and LOG_ALL");
+        }
+        logWriteHva(hva, len);
+    }
+
+    /** log_used with a device IOTLB: the used ring's host range through log_write_hva. */
+    void UsedWriteHva(long hva, long len) {
+        if (!active || !iotlb || !logUsed) {
+            throw new ReplayException("UsedWriteHva needs an active vq with a device IOTLB and log_used");
+        }
+        logWriteHva(hva, len);
+    }
+
+    /**
+     * linux 6.12 drivers/vhost/vhost.c log_write_hva, loop and all: for every map overlapping
+     * [hva, hva - 1 + len] log the overlap's guest pages, then advance by the smallest overlap.
+     */
+    private void logWriteHva(long hva, long len) {
+        clearDeviceStep();
+        boolean hit = false;
+        boolean firstPass = true;
+        while (len != 0) {
+            long min = len;
+            for (Map u : umem) {
+                if (U64.lt(hva - 1 + len, u.addr()) || U64.lt(u.addr() - 1 + u.size(), hva)) {
+                    continue;
+                }
+                long start = U64.lt(u.addr(), hva) ? hva : u.addr();
+                long end = U64.lt(u.addr() - 1 + u.size(), hva - 1 + len) ? u.addr() - 1 + u.size() : hva - 1 + len;
+                long l = end - start + 1;
+                long gpa = u.start() + start - u.addr();
+                Iv pages = logPages(gpa, l);
+                // The spec logs each overlap once; later passes must only repeat parts of them.
+                // Anything new is kept, and shows up as a divergence from the spec.
+                addUncovered(dirty, new Iv(U64.pageOf(gpa), U64.pageOf(gpa + l - 1)), firstPass);
+                addUncovered(marked, pages, firstPass);
+                LogW w = logWriteBytes(logBase, pages);
+                boolean seen = false;
+                for (LogW x : logWritten) {
+                    seen |= x.wrapped() == w.wrapped() && U64.le(x.lo(), w.lo()) && U64.le(w.hi(), x.hi());
+                }
+                if (firstPass || !seen) {
+                    logWritten.add(w);
+                }
+                hit = true;
+                min = U64.lt(l, min) ? l : min;
+            }
+            if (!hit) {
+                fail(EFAULT);
+                return;
+            }
+            len -= min;
+            hva += min;
+            firstPass = false;
+        }
+        ret = 0;
+    }
+
+    private static void addUncovered(Set<Iv> set, Iv v, boolean always) {
+        if (always || !covered(v.lo(), v.hi(), set)) {
+            set.add(v);
+        }
+    }
+
+    /**
+     * The dirty-log arithmetic of spec/DirtyLog.tla on u64 bit patterns, on the proven U64
+     * operators. (Its KeY-proven twin org.vhostcheck.ref.DirtyLog is not in yet.)
+     */
+    static final class Arith {
+        static final long TASK_SIZE_MAX = 0x7ffffffff000L;
+
+        // linux 6.12 arch/x86/include/asm/uaccess_64.h __access_ok
+        static boolean accessOk(long ptr, long size) {
+            return !U64.addOverflows(ptr, size) && U64.le(U64.add(ptr, size), TASK_SIZE_MAX);
+        }
+
+        // linux 6.12 drivers/vhost/vhost.c vhost_overflow
+        static boolean vhostOverflow(long uaddr, long size) {
+            return size != 0 && U64.lt(-1L - size + 1, uaddr); // uaddr > ULONG_MAX - size + 1
+        }
+
+        // linux 6.12 drivers/vhost/vhost.c log_access_ok: (sz + 0x7fff) / 32768 on u64
+        static long logBytes(long addr, long sz) {
+            return (sz + 0x7fff) >>> 15;
+        }
+
+        // proposed F001 fix: the bytes of the first through the last page
+        static long logBytesExact(long addr, long sz) {
+            return sz == 0 ? 0 : ((addr + sz - 1) >>> 15) - (addr >>> 15) + 1;
+        }
+
+        // linux 6.12 drivers/vhost/vhost.c log_access_ok with the byte count n
+        static boolean logAccessOk(long base, long addr, long n) {
+            long a = addr >>> 15;
+            return !U64.lt(-1L - base, a) && accessOk(base + a, n);
+        }
+
+        // linux 6.12 drivers/vhost/vhost.c log_write: the last page the loop marks
+        static long logPagesLast(long addr, long len) {
+            long l = len + U64.pageOffset(addr);
+            return U64.pageOf(addr) + (l == 0 ? 0 : U64.pageOf(l - 1));
+        }
+    }
+
+    // ---- the kernel's checks ----
+
+    /** The log_all vq_memory_access_ok gets: LOG_ALL, and with the F002 fix log_used under an IOTLB. */
+    private boolean memLog(boolean lu) {
+        return logAll || (usedLogChecked && iotlb && lu);
+    }
+
+    /** vq_log_access_ok(vq, base). */
+    private boolean vqLogAccessOk(long b) {
+        return vqMemoryAccessOk(b, umem, memLog(logUsed)) && usedAccessOk(b, logUsed, logAddr);
+    }
+
+    private Set<Iv> vqLogChecked(long b) {
+        Set<Iv> out = new LinkedHashSet<>(memoryChecked(b, umem, memLog(logUsed)));
+        out.addAll(usedChecked(b, logUsed, logAddr));
+        return out;
+    }
+
+    private static long last(Region r) {
+        return r.gpa() + r.size() - 1;
+    }
+
+    private long logBytes(long addr, long sz) {
+        return logRangeExact ? Arith.logBytesExact(addr, sz) : Arith.logBytes(addr, sz);
+    }
+
+    /** log_access_ok, with or without its wrap check. */
+    private boolean logAccessOk(long base, long addr, long sz) {
+        long n = logBytes(addr, sz);
+        return logWrapChecked ? Arith.logAccessOk(base, addr, n) : Arith.accessOk(base + (addr >>> 15), n);
+    }
+
+    private Set<Iv> logChecked(long base, long addr, long sz) {
+        long n = logBytes(addr, sz);
+        long lo = base + (addr >>> 15);
+        return n == 0 ? Set.of() : Set.of(new Iv(lo, lo + n - 1));
+    }
+
+    /** vq_memory_access_ok. */
+    private boolean vqMemoryAccessOk(long base, Set<Map> um, boolean la) {
+        if (um.isEmpty()) {
+            return false;
+        }
+        for (Map m : um) {
+            if (Arith.vhostOverflow(m.addr(), m.size()) || !Arith.accessOk(m.addr(), m.size())) {
+                return false;
+            }
+            if (la && logBoundChecked && !logAccessOk(base, m.start(), m.size())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private Set<Iv> memoryChecked(long base, Set<Map> um, boolean la) {
+        Set<Iv> out = new LinkedHashSet<>();
+        if (la && logBoundChecked) {
+            for (Map m : um) {
+                out.addAll(logChecked(base, m.start(), m.size()));
+            }
+        }
+        return out;
+    }
+
+    /** vq_log_used_access_ok: nothing to check with a device IOTLB. */
+    private boolean usedAccessOk(long base, boolean lu, long la) {
+        return iotlb || !lu || logAccessOk(base, la, usedSize);
+    }
+
+    private Set<Iv> usedChecked(long base, boolean lu, long la) {
+        return !iotlb && lu ? logChecked(base, la, usedSize) : Set.of();
+    }
+
+    /** translate_desc accepts the buffer: no wrap, every byte in some map. */
+    private boolean translates(long addr, long len) {
+        if (len == 0) {
+            return true;
+        }
+        if (U64.addOverflows(addr, len - 1)) {
+            return false;
+        }
+        Set<Iv> ranges = new LinkedHashSet<>();
+        for (Map m : umem) {
+            ranges.add(new Iv(m.start(), m.start() + m.size() - 1));
+        }
+        return covered(addr, addr + len - 1, ranges);
+    }
+
+    /** [lo, hi] lies in the union of the intervals (u64, inclusive). */
+    static boolean covered(long lo, long hi, Set<Iv> s) {
+        for (Iv v : s) {
+            if (U64.le(v.lo(), lo) && U64.le(lo, v.hi())) {
+                if (U64.le(hi, v.hi())) {
+                    return true;
+                }
+                if (v.hi() != MAX) {
+                    Set<Iv> rest = new LinkedHashSet<>(s);
+                    rest.remove(v);
+                    if (covered(v.hi() + 1, hi, rest)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The pages log_write marks. */
+    private Iv logPages(long addr, long len) {
+        long p0 = U64.pageOf(addr);
+        if (pageOffsetAdded) {
+            return new Iv(p0, Arith.logPagesLast(addr, len));
+        }
+        return new Iv(p0, p0 + (len == 0 ? 0 : U64.pageOf(len - 1)));
+    }
+
+    /** The log bytes log_write sets: log_base + page / 8, wrapping as C does. */
+    private static LogW logWriteBytes(long base, Iv pages) {
+        return new LogW(base + (pages.lo() >>> 3), base + (pages.hi() >>> 3), U64.addOverflows(base, pages.hi() >>> 3));
+    }
+
+    private void clearDeviceStep() {
+        logWritten = new LinkedHashSet<>();
+        marked = new LinkedHashSet<>();
+        dirty = new LinkedHashSet<>();
+    }
+
+    private void fail(int e) {
+        ret = e;
+        clearDeviceStep();
+    }
+
+    private void ok() {
+        ret = 0;
+        clearDeviceStep();
+    }
+
+    // ---- trace encoding ----
+
+    @Override
+    public ObjectNode state() {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        ObjectNode o = f.objectNode();
+        ArrayNode um = o.putArray("umem");
+        for (Map m : umem) {
+            ObjectNode x = um.addObject();
+            x.put("start", Hex.of(m.start()));
+            x.put("size", Hex.of(m.size()));
+            x.put("addr", Hex.of(m.addr()));
+        }
+        o.put("logBase", Hex.of(logBase));
+        o.put("logAll", logAll);
+        o.put("active", active);
+        o.put("logUsed", logUsed);
+        o.put("logAddr", Hex.of(logAddr));
+        o.put("iotlb", iotlb);
+        ivs(o.putArray("validated"), validated);
+        ArrayNode lw = o.putArray("logWritten");
+        for (LogW w : logWritten) {
+            ObjectNode x = lw.addObject();
+            x.put("lo", Hex.of(w.lo()));
+            x.put("hi", Hex.of(w.hi()));
+            x.put("wrapped", w.wrapped());
+        }
+        ivs(o.putArray("marked"), marked);
+        ivs(o.putArray("dirty"), dirty);
+        o.put("ret", ret);
+        return o;
+    }
+
+    private static void ivs(ArrayNode a, Set<Iv> s) {
+        for (Iv v : s) {
+            ObjectNode x = a.addObject();
+            x.put("lo", Hex.of(v.lo()));
+            x.put("hi", Hex.of(v.hi()));
+        }
+    }
+
+    @Override
+    public void restore(JsonNode s) {
+        umem = new LinkedHashSet<>();
+        for (JsonNode m : array(s, "umem")) {
+            umem.add(new Map(Hex.parse(m.get("start"), "state.umem.start"), Hex.parse(m.get("size"), "state.umem.size"),
+                    Hex.parse(m.get("addr"), "state.umem.addr")));
+        }
+        logBase = Hex.parse(s.get("logBase"), "state.logBase");
+        logAll = bool(s, "logAll");
+        active = bool(s, "active");
+        logUsed = bool(s, "logUsed");
+        logAddr = Hex.parse(s.get("logAddr"), "state.logAddr");
+        iotlb = bool(s, "iotlb");
+        validated = readIvs(s, "validated");
+        logWritten = new LinkedHashSet<>();
+        for (JsonNode w : array(s, "logWritten")) {
+            logWritten.add(new LogW(Hex.parse(w.get("lo"), "state.logWritten.lo"), Hex.parse(w.get("hi"), "state.logWritten.hi"),
+                    bool(w, "wrapped")));
+        }
+        marked = readIvs(s, "marked");
+        dirty = readIvs(s, "dirty");
+        ret = (int) integer(s, "ret");
+    }
+
+    private static Set<Iv> readIvs(JsonNode s, String f) {
+        Set<Iv> out = new LinkedHashSet<>();
+        for (JsonNode v : array(s, f)) {
+            out.add(new Iv(Hex.parse(v.get("lo"), "state." + f + ".lo"), Hex.parse(v.get("hi"), "state." + f + ".hi")));
+        }
+        return out;
+    }
+
+    private static JsonNode array(JsonNode s, String f) {
+        JsonNode v = s.get(f);
+        if (v == null || !v.isArray()) {
+            throw new BadTraceException("state." + f + ": expected an array");
+        }
+        return v;
+    }
+
+    private static boolean bool(JsonNode s, String f) {
+        JsonNode v = s.get(f);
+        if (v == null || !v.isBoolean()) {
+            throw new BadTraceException(f + ": expected true or false");
+        }
+        return v.booleanValue();
+    }
+
+    private static long integer(JsonNode s, String f) {
+        JsonNode v = s.get(f);
+        if (v == null || !v.canConvertToLong()) {
+            throw new BadTraceException(f + ": expected a whole number");
+        }
+        return v.asLong();
+    }
+
+    private static int intConst(JsonNode c, String f) {
+        JsonNode v = c.get(f);
+        if (v == null || !v.canConvertToInt()) {
+            throw new BadTraceException("header: constants." + f + " missing");
+        }
+        return v.asInt();
+    }
+
+    private static boolean boolConst(JsonNode c, String f) {
+        JsonNode v = c.get(f);
+        if (v == null || !v.isBoolean()) {
+            throw new BadTraceException("header: constants." + f + " missing");
+        }
+        return v.booleanValue();
+    }
+}
