@@ -16,7 +16,7 @@
 (* Each kernel check that a claim or CVE is about is a switch (CONSTANT);  *)
 (* TRUE is the kernel's code, FALSE the check removed.                     *)
 (***************************************************************************)
-EXTENDS U64, Integers, FiniteSets
+EXTENDS Uaccess, Integers, FiniteSets
 
 CONSTANTS
     Tables,        \* memory tables userspace may pass (sequences of regions)
@@ -51,25 +51,6 @@ ASSUME /\ Bases \subseteq U64 /\ LogAddrs \subseteq U64
        /\ {LogBoundChecked, LogWrapChecked, FeatureChecked, TranslateChecked,
            PageOffsetAdded, LogRangeExact, UsedLogChecked, ClearIotlbChecked} \subseteq BOOLEAN
 
-\* errno values as the ioctls return them
-EFAULT == -14
-EINVAL == -22
-
-\* linux arch/x86/include/asm/page_64_types.h: TASK_SIZE_MAX with 4-level
-\* paging, (1 << 47) - PAGE_SIZE; arch/x86/kernel/cpu/common.c (6.12):
-\* USER_PTR_MAX = TASK_SIZE_MAX (no LAM).
-TaskSizeMax == Mk(0, \h7fff, \hffff, \hf000)
-
-\* linux 6.12 arch/x86/include/asm/uaccess_64.h __access_ok (non-constant
-\* size): sum = ptr + size; valid_user_address(sum) && sum >= ptr.
-\* linux 6.1 include/asm-generic/access_ok.h __access_ok:
-\* size <= TASK_SIZE_MAX && ptr <= TASK_SIZE_MAX - size. Both say: the range
-\* [ptr, ptr + size) does not wrap and ends at or below TASK_SIZE_MAX.
-AccessOk(ptr, size) == ~AddOverflows(ptr, size) /\ Le(Add(ptr, size), TaskSizeMax)
-
-\* linux 6.12 drivers/vhost/vhost.c vhost_overflow
-VhostOverflow(uaddr, size) ==
-    IF size = Zero THEN FALSE ELSE Gt(uaddr, Add(Sub(Max, size), One))
 
 (***************************************************************************)
 (* The memory table as vhost_set_memory builds it with                     *)

@@ -58,9 +58,9 @@ final class ExportCommand implements Callable<Integer> {
                 ? exporter.graph(e, manifest.specDir(), output)
                 : exporter.simulate(e, manifest.specDir(), kind.simulation.count, kind.simulation.depth,
                         kind.simulation.seed, output);
-        main.out.printf(Locale.ROOT, "%s: %s of %s: %d initial states, %d transitions%s, %s distinct states, actions %s (%.1f s)%n",
+        main.out.printf(Locale.ROOT, "%s: %s of %s: %d initial states, %d transitions%s, actions %s (%.1f s)%n",
                 s.file(), s.kind(), e.name(), s.initStates(), s.transitions(),
-                kind.graph ? "" : " in " + s.traces() + " traces", s.distinctStates(),
+                kind.graph ? ", " + s.distinctStates() + " distinct states" : " in " + s.traces() + " traces",
                 String.join(", ", s.actions()), s.seconds());
         return Main.AS_EXPECTED;
     }

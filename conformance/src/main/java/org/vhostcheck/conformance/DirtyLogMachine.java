@@ -8,10 +8,17 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.vhostcheck.ref.DirtyLog;
 import org.vhostcheck.ref.U64;
 
+import static org.vhostcheck.conformance.Fields.array;
+import static org.vhostcheck.conformance.Fields.bool;
+import static org.vhostcheck.conformance.Fields.boolConst;
+import static org.vhostcheck.conformance.Fields.intConst;
+import static org.vhostcheck.conformance.Fields.integer;
+
 /**
- * spec/Arith.tla in Java: one method per action, the same state, built on the KeY-proven
+ * spec/DirtyLog.tla in Java: one method per action, the same state, built on the KeY-proven
  * arithmetic of org.vhostcheck.ref.DirtyLog and U64. Guards come from the trace header's
  * constants, so the machine runs whichever model the trace was exported from.
  */
@@ -131,7 +138,7 @@ final class DirtyLogMachine implements Machine {
         }
     }
 
-    // ---- actions (linux 6.12 drivers/vhost; see spec/Arith.tla for the citations) ----
+    // ---- actions (linux 6.12 drivers/vhost; see spec/DirtyLog.tla for the citations) ----
 
     /** vhost_set_memory (VHOST_SET_MEM_TABLE). */
     void SetMemTable(List<Region> t) {
@@ -338,46 +345,6 @@ final class DirtyLogMachine implements Machine {
         }
     }
 
-    /**
-     * The dirty-log arithmetic of spec/DirtyLog.tla on u64 bit patterns, on the proven U64
-     * operators. (Its KeY-proven twin org.vhostcheck.ref.DirtyLog is not in yet.)
-     */
-    static final class Arith {
-        static final long TASK_SIZE_MAX = 0x7ffffffff000L;
-
-        // linux 6.12 arch/x86/include/asm/uaccess_64.h __access_ok
-        static boolean accessOk(long ptr, long size) {
-            return !U64.addOverflows(ptr, size) && U64.le(U64.add(ptr, size), TASK_SIZE_MAX);
-        }
-
-        // linux 6.12 drivers/vhost/vhost.c vhost_overflow
-        static boolean vhostOverflow(long uaddr, long size) {
-            return size != 0 && U64.lt(-1L - size + 1, uaddr); // uaddr > ULONG_MAX - size + 1
-        }
-
-        // linux 6.12 drivers/vhost/vhost.c log_access_ok: (sz + 0x7fff) / 32768 on u64
-        static long logBytes(long addr, long sz) {
-            return (sz + 0x7fff) >>> 15;
-        }
-
-        // proposed F001 fix: the bytes of the first through the last page
-        static long logBytesExact(long addr, long sz) {
-            return sz == 0 ? 0 : ((addr + sz - 1) >>> 15) - (addr >>> 15) + 1;
-        }
-
-        // linux 6.12 drivers/vhost/vhost.c log_access_ok with the byte count n
-        static boolean logAccessOk(long base, long addr, long n) {
-            long a = addr >>> 15;
-            return !U64.lt(-1L - base, a) && accessOk(base + a, n);
-        }
-
-        // linux 6.12 drivers/vhost/vhost.c log_write: the last page the loop marks
-        static long logPagesLast(long addr, long len) {
-            long l = len + U64.pageOffset(addr);
-            return U64.pageOf(addr) + (l == 0 ? 0 : U64.pageOf(l - 1));
-        }
-    }
-
     // ---- the kernel's checks ----
 
     /** The log_all vq_memory_access_ok gets: LOG_ALL, and with the F002 fix log_used under an IOTLB. */
@@ -401,13 +368,13 @@ final class DirtyLogMachine implements Machine {
     }
 
     private long logBytes(long addr, long sz) {
-        return logRangeExact ? Arith.logBytesExact(addr, sz) : Arith.logBytes(addr, sz);
+        return logRangeExact ? DirtyLog.logBytesExact(addr, sz) : DirtyLog.logBytes(addr, sz);
     }
 
     /** log_access_ok, with or without its wrap check. */
     private boolean logAccessOk(long base, long addr, long sz) {
         long n = logBytes(addr, sz);
-        return logWrapChecked ? Arith.logAccessOk(base, addr, n) : Arith.accessOk(base + (addr >>> 15), n);
+        return logWrapChecked ? DirtyLog.logAccessOk(base, addr, n) : DirtyLog.accessOk(base + (addr >>> 15), n);
     }
 
     private Set<Iv> logChecked(long base, long addr, long sz) {
@@ -422,7 +389,7 @@ final class DirtyLogMachine implements Machine {
             return false;
         }
         for (Map m : um) {
-            if (Arith.vhostOverflow(m.addr(), m.size()) || !Arith.accessOk(m.addr(), m.size())) {
+            if (DirtyLog.vhostOverflow(m.addr(), m.size()) || !DirtyLog.accessOk(m.addr(), m.size())) {
                 return false;
             }
             if (la && logBoundChecked && !logAccessOk(base, m.start(), m.size())) {
@@ -489,7 +456,7 @@ final class DirtyLogMachine implements Machine {
     private Iv logPages(long addr, long len) {
         long p0 = U64.pageOf(addr);
         if (pageOffsetAdded) {
-            return new Iv(p0, Arith.logPagesLast(addr, len));
+            return new Iv(p0, DirtyLog.logPagesLast(addr, len));
         }
         return new Iv(p0, p0 + (len == 0 ? 0 : U64.pageOf(len - 1)));
     }
@@ -586,45 +553,5 @@ final class DirtyLogMachine implements Machine {
             out.add(new Iv(Hex.parse(v.get("lo"), "state." + f + ".lo"), Hex.parse(v.get("hi"), "state." + f + ".hi")));
         }
         return out;
-    }
-
-    private static JsonNode array(JsonNode s, String f) {
-        JsonNode v = s.get(f);
-        if (v == null || !v.isArray()) {
-            throw new BadTraceException("state." + f + ": expected an array");
-        }
-        return v;
-    }
-
-    private static boolean bool(JsonNode s, String f) {
-        JsonNode v = s.get(f);
-        if (v == null || !v.isBoolean()) {
-            throw new BadTraceException(f + ": expected true or false");
-        }
-        return v.booleanValue();
-    }
-
-    private static long integer(JsonNode s, String f) {
-        JsonNode v = s.get(f);
-        if (v == null || !v.canConvertToLong()) {
-            throw new BadTraceException(f + ": expected a whole number");
-        }
-        return v.asLong();
-    }
-
-    private static int intConst(JsonNode c, String f) {
-        JsonNode v = c.get(f);
-        if (v == null || !v.canConvertToInt()) {
-            throw new BadTraceException("header: constants." + f + " missing");
-        }
-        return v.asInt();
-    }
-
-    private static boolean boolConst(JsonNode c, String f) {
-        JsonNode v = c.get(f);
-        if (v == null || !v.isBoolean()) {
-            throw new BadTraceException("header: constants." + f + " missing");
-        }
-        return v.booleanValue();
     }
 }

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import org.vhostcheck.ref.U64Reg;
 
+import static org.vhostcheck.conformance.Fields.bool;
+
 /** spec/U64Reg.tla against org.vhostcheck.ref.U64Reg (proven by KeY). */
 final class U64RegMachine implements Machine {
     private final int maxSteps;
@@ -59,13 +61,5 @@ final class U64RegMachine implements Machine {
         o.put("carry", m.carry);
         o.put("steps", m.steps);
         return o;
-    }
-
-    private static boolean bool(JsonNode s, String f) {
-        JsonNode v = s.get(f);
-        if (v == null || !v.isBoolean()) {
-            throw new BadTraceException("state." + f + ": expected true or false");
-        }
-        return v.booleanValue();
     }
 }
