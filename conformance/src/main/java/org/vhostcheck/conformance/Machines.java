@@ -9,7 +9,8 @@ import java.util.function.Function;
 public final class Machines {
     private static final Map<String, Function<JsonNode, Machine>> BY_SPEC = Map.of(
             "U64Reg", U64RegMachine::new,
-            "DirtyLog", DirtyLogMachine::new);
+            "DirtyLog", DirtyLogMachine::new,
+            "Iotlb", IotlbMachine::new);
 
     private Machines() {
     }
