@@ -15,22 +15,17 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.vhostcheck.model.Exporter;
-import org.vhostcheck.model.Manifest;
-import org.vhostcheck.model.Project;
 
 /** The DirtyLog Java model against its TLC state graph: sets compare as sets, and tampering is seen. */
 class DirtyLogReplayTest {
-    private static final Path HOME = Project.home();
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static TraceFixture graph;
     private static List<String> lines;
 
     @BeforeAll
     static void export() throws IOException {
-        Manifest m = Manifest.load(HOME);
-        Manifest.Entry e = m.select(List.of("DirtyLog_Fix"), false).get(0);
-        Path f = new Exporter(HOME, null).graph(e, m.specDir(), HOME.resolve("target/traces/DirtyLogReplayTest.graph.ndjson")).file();
-        lines = Files.readAllLines(f);
+        graph = TraceFixture.graph("DirtyLog_Fix", "DirtyLogReplayTest");
+        lines = graph.lines;
     }
 
     /** The first edge after which `field` holds at least two elements. */
@@ -41,14 +36,6 @@ class DirtyLogReplayTest {
             }
         }
         throw new AssertionError("no edge with two elements in " + field);
-    }
-
-    private static SuiteResult replayWith(Path tmp, int k, String line) throws IOException {
-        List<String> copy = new ArrayList<>(lines.subList(0, 2));
-        copy.add(line);
-        Path f = tmp.resolve("t.ndjson");
-        Files.write(f, copy);
-        return Replayer.replay(f, "java");
     }
 
     @Test
@@ -62,7 +49,7 @@ class DirtyLogReplayTest {
         for (int i = items.size() - 1; i >= 0; i--) {
             v.add(items.get(i));
         }
-        SuiteResult r = replayWith(tmp, k, JSON.writeValueAsString(edge));
+        SuiteResult r = graph.replayWith(tmp, JSON.writeValueAsString(edge));
         assertEquals(0, r.mismatches(), r.divergences().toString());
     }
 
@@ -71,7 +58,7 @@ class DirtyLogReplayTest {
         int k = edgeWithSet("validated");
         ObjectNode edge = (ObjectNode) JSON.readTree(lines.get(k));
         ((ObjectNode) edge.get("state").get("validated").get(0)).put("hi", "0xdead");
-        SuiteResult r = replayWith(tmp, k, JSON.writeValueAsString(edge));
+        SuiteResult r = graph.replayWith(tmp, JSON.writeValueAsString(edge));
         assertEquals(1, r.mismatches());
         assertTrue(r.divergences().get(0).field().startsWith("validated["), r.divergences().toString());
     }
@@ -82,7 +69,7 @@ class DirtyLogReplayTest {
             JsonNode edge = JSON.readTree(lines.get(i));
             if (edge.path("state").path("ret").asInt() == -14) {
                 ((ObjectNode) edge.get("state")).put("ret", 0);
-                SuiteResult r = replayWith(tmp, i, JSON.writeValueAsString(edge));
+                SuiteResult r = graph.replayWith(tmp, JSON.writeValueAsString(edge));
                 assertEquals(1, r.mismatches());
                 assertEquals("ret", r.divergences().get(0).field());
                 return;

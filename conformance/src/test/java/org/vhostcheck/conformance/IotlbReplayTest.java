@@ -11,29 +11,23 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.vhostcheck.model.Exporter;
-import org.vhostcheck.model.Manifest;
-import org.vhostcheck.model.Project;
 import org.vhostcheck.model.VhostcheckException;
 
 /** The Iotlb Java model against the memory-table state graph: maps are an ordered list, walks compare field by field. */
 class IotlbReplayTest {
-    private static final Path HOME = Project.home();
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static TraceFixture graph;
     private static List<String> lines;
 
     @BeforeAll
     static void export() throws IOException {
-        Manifest m = Manifest.load(HOME);
-        Manifest.Entry e = m.select(List.of("Iotlb_Umem"), false).get(0);
-        Path f = new Exporter(HOME, null).graph(e, m.specDir(), HOME.resolve("target/traces/IotlbReplayTest.graph.ndjson")).file();
-        lines = Files.readAllLines(f);
+        graph = TraceFixture.graph("Iotlb_Umem", "IotlbReplayTest");
+        lines = graph.lines;
     }
 
     private static int edge(Predicate<JsonNode> p) throws IOException {
@@ -45,18 +39,9 @@ class IotlbReplayTest {
         throw new AssertionError("no such edge in the graph");
     }
 
-    private static SuiteResult replayWith(Path tmp, String line) throws IOException {
-        List<String> copy = new ArrayList<>(lines.subList(0, 2));
-        copy.add(line);
-        Path f = tmp.resolve("t.ndjson");
-        Files.write(f, copy);
-        return Replayer.replay(f, "java");
-    }
-
     @Test
     void theGraphReplaysCleanly() throws IOException {
-        Path f = HOME.resolve("target/traces/IotlbReplayTest.graph.ndjson");
-        SuiteResult r = Replayer.replay(f, "java");
+        SuiteResult r = Replayer.replay(graph.file, "java");
         assertEquals(0, r.mismatches(), r.divergences().toString());
         assertEquals(lines.size() - 2, r.transitions());
     }
@@ -69,7 +54,7 @@ class IotlbReplayTest {
         ArrayNode maps = (ArrayNode) e.get("state").get("maps");
         JsonNode first = maps.remove(0);
         maps.add(first);
-        SuiteResult r = replayWith(tmp, JSON.writeValueAsString(e));
+        SuiteResult r = graph.replayWith(tmp, JSON.writeValueAsString(e));
         assertEquals(1, r.mismatches());
         assertTrue(r.divergences().get(0).field().startsWith("maps["), r.divergences().toString());
     }
@@ -80,7 +65,7 @@ class IotlbReplayTest {
         ObjectNode e = (ObjectNode) JSON.readTree(lines.get(k));
         ObjectNode seg = (ObjectNode) e.get("state").get("segs").get(0);
         seg.put("len", Hex.of(Long.parseUnsignedLong(seg.get("len").asText().substring(2), 16) + 1));
-        SuiteResult r = replayWith(tmp, JSON.writeValueAsString(e));
+        SuiteResult r = graph.replayWith(tmp, JSON.writeValueAsString(e));
         assertEquals(1, r.mismatches());
         assertEquals("segs[0].len", r.divergences().get(0).field());
     }

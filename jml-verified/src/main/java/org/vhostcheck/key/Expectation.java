@@ -17,10 +17,18 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param expected  {@code "closed"} or {@code "open"}
  * @param twinOf    for an expected-open broken twin: {@code class.method} of the proven original
  * @param why       one line: what the proof shows, or which guard the twin lacks
+ * @param maxSteps  for a broken twin only: KeY's rule-application budget for its cases, instead of
+ *                  the pinned default; {@link Expectations#check} requires it to be at least the
+ *                  node count of every closed proof of the original (the twin gets what the
+ *                  original needed), so an open twin is not an artefact of a short budget
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Expectation(@JsonProperty("class") String className, String method, Integer cases,
-                          String expected, String twinOf, String why) {
+                          String expected, String twinOf, String why, Integer maxSteps) {
+
+    public Expectation(String className, String method, Integer cases, String expected, String twinOf, String why) {
+        this(className, method, cases, expected, twinOf, why, null);
+    }
 
     /** {@code class.method}, the key of an entry. */
     public String key() {

@@ -54,6 +54,9 @@ public final class Expectations {
             if (ProofResult.OPEN.equals(e.expected()) != (e.twinOf() != null)) {
                 throw new KeyLoadException(file + ": " + name + ": twinOf is required for expected open and only there");
             }
+            if (e.maxSteps() != null && (e.twinOf() == null || e.maxSteps() < 1)) {
+                throw new KeyLoadException(file + ": " + name + ": maxSteps is for broken twins only, and at least 1");
+            }
             if (byKey.put(e.key(), e) != null) {
                 throw new KeyLoadException(file + ": " + name + " is listed twice");
             }
@@ -68,6 +71,17 @@ public final class Expectations {
             }
         }
         return List.copyOf(byKey.values());
+    }
+
+    /** Per-method KeY step budgets ({@code class.method} to maxSteps) of the twins that set one. */
+    public static Map<String, Integer> stepBudgets(List<Expectation> expected) {
+        Map<String, Integer> out = new TreeMap<>();
+        for (Expectation e : expected) {
+            if (e.maxSteps() != null) {
+                out.put(e.key(), e.maxSteps());
+            }
+        }
+        return out;
     }
 
     /** The entry for a result's method, or null. */
@@ -109,6 +123,15 @@ public final class Expectations {
             } else if (open.isEmpty()) {
                 problems.add(e.key() + ": broken twin of " + e.twinOf()
                         + " closed: its proof survives the removed guard (" + e.why() + ")");
+            }
+            if (e.maxSteps() != null) {
+                int needed = results.stream()
+                        .filter(r -> (r.className() + "." + r.method()).equals(e.twinOf()) && r.closed())
+                        .mapToInt(ProofResult::nodes).max().orElse(0);
+                if (e.maxSteps() < needed) {
+                    problems.add(e.key() + ": maxSteps " + e.maxSteps() + " is below the " + needed
+                            + " nodes the proof of " + e.twinOf() + " needed: the twin must get at least that budget");
+                }
             }
         }
         byMethod.forEach((key, rs) -> problems.add(key + ": " + rs.size()

@@ -53,7 +53,8 @@ public final class KeyProver {
 
     /** Proves all contracts of the project at {@code home} with its pinned settings. */
     public static List<ProofResult> proveAll(Path home, Consumer<String> progress) throws KeyLoadException {
-        return prove(sourceDir(home), keyHome(home), KeySettings.load(KeySettings.defaultFile(home)), progress);
+        Map<String, Integer> budgets = Expectations.stepBudgets(Expectations.load(Expectations.defaultFile(home)));
+        return prove(sourceDir(home), keyHome(home), KeySettings.load(KeySettings.defaultFile(home)), budgets, progress);
     }
 
     /**
@@ -63,6 +64,12 @@ public final class KeyProver {
      */
     public static List<ProofResult> prove(Path sourceDir, Path keyHome, KeySettings settings,
                                           Consumer<String> progress) throws KeyLoadException {
+        return prove(sourceDir, keyHome, settings, Map.of(), progress);
+    }
+
+    /** As above, with rule-application budgets per {@code class.method} (proofs.json's twin maxSteps). */
+    public static List<ProofResult> prove(Path sourceDir, Path keyHome, KeySettings settings, Map<String, Integer> budgets,
+                                          Consumer<String> progress) throws KeyLoadException {
         useKeyHome(keyHome);
         pinDefaults(settings);
         KeYEnvironment<?> env = load(sourceDir);
@@ -70,7 +77,8 @@ public final class KeyProver {
             checkChoices(settings, env.getInitConfig().getActivatedChoices(), sourceDir.toString());
             List<ProofResult> results = new ArrayList<>();
             for (Target t : targets(env)) {
-                results.add(proveOne(env, t, settings, progress));
+                Integer steps = budgets.get(t.className() + "." + t.method());
+                results.add(proveOne(env, t, steps == null ? settings : settings.withMaxSteps(steps), progress));
             }
             return results;
         } finally {

@@ -55,12 +55,31 @@ class ExpectationsTest {
     }
 
     @Test
+    void aTwinBudgetBelowWhatTheOriginalNeededFails() {
+        // r(...) proofs have 10 nodes: a twin with 9 steps had less than the original needed
+        Expectation cheap = new Expectation("a.Twin", "add", 1, "open", "a.U.add", "w", 9);
+        List<String> p = Expectations.check(List.of(ADD, cheap),
+                List.of(r("a.U", "add", 0, true), r("a.U", "add", 1, true), r("a.Twin", "add", 0, false)));
+        assertEquals(1, p.size(), p.toString());
+        assertTrue(p.get(0).contains("maxSteps 9 is below the 10 nodes"), p.get(0));
+        Expectation fair = new Expectation("a.Twin", "add", 1, "open", "a.U.add", "w", 10);
+        assertEquals(List.of(), Expectations.check(List.of(ADD, fair),
+                List.of(r("a.U", "add", 0, true), r("a.U", "add", 1, true), r("a.Twin", "add", 0, false))));
+        assertEquals(java.util.Map.of("a.Twin.add", 10), Expectations.stepBudgets(List.of(ADD, fair)));
+    }
+
+    @Test
     void malformedFilesAreOneLineErrors(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("proofs.json");
         Files.writeString(f, "{\"contracts\": [{\"class\": \"a.T\", \"method\": \"m\", \"cases\": 1,"
                 + " \"expected\": \"open\", \"why\": \"w\"}]}");
         KeyLoadException e = assertThrows(KeyLoadException.class, () -> Expectations.load(f));
         assertEquals(f + ": a.T.m: twinOf is required for expected open and only there", e.getMessage());
+
+        Files.writeString(f, "{\"contracts\": [{\"class\": \"a.T\", \"method\": \"m\", \"cases\": 1,"
+                + " \"expected\": \"closed\", \"why\": \"w\", \"maxSteps\": 100}]}");
+        e = assertThrows(KeyLoadException.class, () -> Expectations.load(f));
+        assertEquals(f + ": a.T.m: maxSteps is for broken twins only, and at least 1", e.getMessage());
 
         Files.writeString(f, "{\"contracts\": [{\"class\": \"a.T\", \"methd\": \"m\"}]}");
         e = assertThrows(KeyLoadException.class, () -> Expectations.load(f));

@@ -1,0 +1,40 @@
+package org.vhostcheck.conformance;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.vhostcheck.model.Exporter;
+import org.vhostcheck.model.Manifest;
+import org.vhostcheck.model.Project;
+
+/** A model's exported state graph, and replays of its header with one edited edge. */
+final class TraceFixture {
+    static final Path HOME = Project.home();
+
+    final Path file;
+    final List<String> lines;
+
+    private TraceFixture(Path file) throws IOException {
+        this.file = file;
+        this.lines = Files.readAllLines(file);
+    }
+
+    /** Exports the graph of manifest model `model` to target/traces/`name`.graph.ndjson. */
+    static TraceFixture graph(String model, String name) throws IOException {
+        Manifest m = Manifest.load(HOME);
+        Manifest.Entry e = m.select(List.of(model), false).get(0);
+        return new TraceFixture(new Exporter(HOME, null)
+                .graph(e, m.specDir(), HOME.resolve("target/traces/" + name + ".graph.ndjson")).file());
+    }
+
+    /** Replays the header and Init line followed by `edge` alone. */
+    SuiteResult replayWith(Path tmp, String edge) throws IOException {
+        List<String> copy = new ArrayList<>(lines.subList(0, 2));
+        copy.add(edge);
+        Path f = tmp.resolve("t.ndjson");
+        Files.write(f, copy);
+        return Replayer.replay(f, "java");
+    }
+}
