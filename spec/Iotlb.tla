@@ -18,44 +18,28 @@
 (*                                                                         *)
 (* Each kernel check a claim or CVE is about is a switch (CONSTANT): TRUE  *)
 (* is the kernel's code, FALSE the check removed.                          *)
+(* The table operators and the walks live in IotlbOps.tla (the virtqueue   *)
+(* spec translates through them too); this module adds the messages, the   *)
+(* state and the invariants.                                               *)
 (***************************************************************************)
-EXTENDS Uaccess, Integers, Sequences, FiniteSets
+EXTENDS IotlbOps
 
 CONSTANTS
-    Mode,         \* "iotlb" (device IOTLB) or "umem" (memory table)
-    Limit,        \* max_iotlb_entries (2048 in vhost; small at model bounds)
-    Retire,       \* VHOST_IOTLB_FLAG_RETIRE: vhost's iotlb_alloc sets it, vdpa does not
     IovSize,      \* iov entries translate_desc / iotlb_translate may fill
     Updates,      \* VHOST_IOTLB_UPDATE messages [iova, size, uaddr, perm]
     Invalidates,  \* VHOST_IOTLB_INVALIDATE messages [iova, size]
     Tables,       \* VHOST_SET_MEM_TABLE tables: sequences of [gpa, size, uaddr]
     Requests,     \* what the device translates: [addr, len, access]
-    \* --- guards ---
-    LastChecked,     \* vhost_iotlb_add_range_ctx: if (last < start) return -EFAULT
-    FullRangeSplit,  \* vhost_iotlb_add_range_ctx: [0, ULONG_MAX] split in two
-                     \* halves (the CVE-2022-48862 fix)
-    PermChecked,     \* the walks: else if (!(map->perm & access)) fail
-    UmemChecked      \* vhost_process_iotlb_msg: umem_access_ok before the add
+    UmemChecked   \* vhost_process_iotlb_msg: umem_access_ok before the add
 
-\* include/uapi/linux/vhost_types.h
-VHOST_ACCESS_RO == 1
-VHOST_ACCESS_WO == 2
-VHOST_ACCESS_RW == 3
-Perms == 0..3
-\* map->perm & access for access RO or WO: the access bit is set in perm
-Grants(perm, access) == (perm \div access) % 2 = 1
-
-Kinds == {"translate_desc", "iotlb_access_ok", "iotlb_translate"}
-
-ASSUME /\ Mode \in {"iotlb", "umem"}
-       /\ Limit \in Nat /\ Retire \in BOOLEAN /\ IovSize \in Nat \ {0}
+ASSUME /\ IovSize \in Nat \ {0}
        /\ \A u \in Updates : u.iova \in U64 /\ u.size \in U64 /\ u.uaddr \in U64 /\ u.perm \in Perms
        /\ \A v \in Invalidates : v.iova \in U64 /\ v.size \in U64
        /\ \A t \in Tables : \A k \in DOMAIN t :
              t[k].gpa \in U64 /\ t[k].size \in U64 /\ t[k].uaddr \in U64
        /\ \A q \in Requests : q.addr \in U64 /\ q.len \in U64
                               /\ q.access \in {VHOST_ACCESS_RO, VHOST_ACCESS_WO}
-       /\ {LastChecked, FullRangeSplit, PermChecked, UmemChecked} \subseteq BOOLEAN
+       /\ UmemChecked \in BOOLEAN
 
 VARIABLES
     maps,        \* the table, oldest first
@@ -67,12 +51,7 @@ VARIABLES
 
 vars == <<maps, ret, req, segs, translated, spun>>
 
-Map(start, last, addr, perm) ==
-    [start |-> start, last |-> last, size |-> Add(Sub(last, start), One), addr |-> addr, perm |-> perm]
-MapRec == [start : U64, last : U64, size : U64, addr : U64, perm : Perms]
 NoReq == [kind |-> "none", addr |-> Zero, len |-> Zero, access |-> 0]
-SegRec == [iova : U64, hva : U64, len : U64]
-Errnos == {EPERM, ENOMEM, EFAULT, EINVAL, ENOSPC, EAGAIN, ENOBUFS}
 
 TypeOK_maps == maps \in Seq(MapRec)
 TypeOK_ret == ret \in Errnos \cup 0..IovSize
@@ -81,93 +60,6 @@ TypeOK_segs == segs \in Seq(SegRec)
 TypeOK_translated == translated \in U64
 TypeOK_spun == spun \in BOOLEAN
 TypeOK == TypeOK_maps /\ TypeOK_ret /\ TypeOK_req /\ TypeOK_segs /\ TypeOK_translated /\ TypeOK_spun
-
-(***************************************************************************)
-(* linux 6.12 drivers/vhost/iotlb.c vhost_iotlb_add_range_ctx, after the   *)
-(* full-range split: a full table evicts its oldest map (RETIRE) or fails  *)
-(* with -ENOSPC; the map goes to the tail of the list.                     *)
-(***************************************************************************)
-Insert(t, m) ==
-    IF Len(t) >= Limit
-    THEN IF Retire THEN [ret |-> 0, maps |-> Append(Tail(t), m)]
-         ELSE [ret |-> ENOSPC, maps |-> t]
-    ELSE [ret |-> 0, maps |-> Append(t, m)]
-
-\* linux 6.12 drivers/vhost/iotlb.c vhost_iotlb_add_range_ctx
-AddRange(t, start, last, addr, perm) ==
-    IF LastChecked /\ Lt(last, start) THEN [ret |-> EFAULT, maps |-> t]
-    ELSE IF Limit = 0 THEN [ret |-> EINVAL, maps |-> t]
-    ELSE IF FullRangeSplit /\ start = Zero /\ last = Max
-    THEN LET mid == Shr(Max, 1)          \* u64 mid = last / 2
-             hi  == Add(mid, One)
-         IN IF Limit < 2 THEN [ret |-> ENOSPC, maps |-> t]
-            ELSE IF ~Retire /\ Len(t) > Limit - 2 THEN [ret |-> ENOSPC, maps |-> t]
-            ELSE LET lo == Insert(t, Map(Zero, mid, addr, perm))   \* the recursive call
-                 IN IF lo.ret # 0 THEN lo
-                    ELSE Insert(lo.maps, Map(hi, last, Add(addr, hi), perm))
-    ELSE Insert(t, Map(start, last, addr, perm))
-
-\* include/linux/interval_tree_generic.h: [a0, a1] and [b0, b1] intersect iff
-\* a0 <= b1 && b0 <= a1 (as _subtree_search tests it, also for last < start).
-Overlaps(m, start, last) == Le(m.start, last) /\ Le(start, m.last)
-
-\* linux 6.12 drivers/vhost/iotlb.c vhost_iotlb_del_range: free every map
-\* vhost_iotlb_itree_iter_first(start, last) finds, until none is left.
-DelRange(t, start, last) == SelectSeq(t, LAMBDA m : ~Overlaps(m, start, last))
-
-\* vhost_iotlb_itree_first: the leftmost overlapping node in the tree's
-\* in-order, i.e. the smallest start; equal starts are inserted to the right,
-\* so among them the oldest (interval_tree_generic.h _insert, _subtree_search).
-First(t, start, last) ==
-    LET C == {i \in 1..Len(t) : Overlaps(t[i], start, last)}
-    IN  IF C = {} THEN 0
-        ELSE CHOOSE i \in C : \A j \in C : Lt(t[i].start, t[j].start)
-                                            \/ (t[i].start = t[j].start /\ i <= j)
-
-(***************************************************************************)
-(* linux 6.12 drivers/vhost/vhost.c umem_access_ok: vhost_overflow, and    *)
-(* access_ok for a readable or a writable map (none for perm 0).           *)
-(***************************************************************************)
-UmemAccessOk(uaddr, size, perm) ==
-    /\ ~VhostOverflow(uaddr, size)
-    /\ Grants(perm, VHOST_ACCESS_RO) => AccessOk(uaddr, size)
-    /\ Grants(perm, VHOST_ACCESS_WO) => AccessOk(uaddr, size)
-
-(***************************************************************************)
-(* The three walks share one loop (s, addr advance by size = map->size -   *)
-(* addr + map->start, u64); they differ in their bound and their errors.   *)
-(*  translate_desc (vhost.c): ret >= iov_size -> -ENOBUFS; miss -> -EAGAIN *)
-(*    with a device IOTLB, -EFAULT on the memory table; perm -> -EPERM.    *)
-(*  iotlb_access_ok (vhost.c): no bound; miss or perm -> false.            *)
-(*  iotlb_translate (vringh.c): ret >= ivec->count -> -ENOBUFS; miss ->    *)
-(*    -EINVAL; perm -> -EPERM; *translated = min(len, s).                  *)
-(***************************************************************************)
-MissErr(kind) ==
-    CASE kind = "translate_desc" -> IF Mode = "iotlb" THEN EAGAIN ELSE EFAULT
-      [] kind = "iotlb_access_ok" -> 0
-      [] kind = "iotlb_translate" -> EINVAL
-PermErr(kind) == IF kind = "iotlb_access_ok" THEN 0 ELSE EPERM
-Done(kind, segs0) == IF kind = "iotlb_access_ok" THEN 1 ELSE Len(segs0)
-MinU(a, b) == IF Lt(a, b) THEN a ELSE b
-
-Res(r, sg, s, sp) == [ret |-> r, segs |-> sg, s |-> s, spun |-> sp]
-
-RECURSIVE Walk(_, _, _, _, _, _, _)
-Walk(t, kind, q, addr, s, sg, seen) ==
-    LET last == Sub(Add(q.addr, q.len), One)
-    IN  IF ~Lt(s, q.len) THEN Res(Done(kind, sg), sg, s, FALSE)
-        ELSE IF kind = "iotlb_access_ok" /\ <<addr, s>> \in seen THEN Res(0, sg, s, TRUE)
-        ELSE IF kind # "iotlb_access_ok" /\ Len(sg) >= IovSize THEN Res(ENOBUFS, sg, s, FALSE)
-        ELSE LET i == First(t, addr, last)
-             IN  IF i = 0 THEN Res(MissErr(kind), sg, s, FALSE)
-                 ELSE IF Gt(t[i].start, addr) THEN Res(MissErr(kind), sg, s, FALSE)
-                 ELSE IF PermChecked /\ ~Grants(t[i].perm, q.access)
-                      THEN Res(PermErr(kind), sg, s, FALSE)
-                 ELSE LET size == Add(Sub(t[i].size, addr), t[i].start)
-                          seg  == [iova |-> addr, hva |-> Add(t[i].addr, Sub(addr, t[i].start)),
-                                   len |-> MinU(Sub(q.len, s), size)]
-                      IN  Walk(t, kind, q, Add(addr, size), Add(s, size), Append(sg, seg),
-                               seen \cup {<<addr, s>>})
 
 Init == /\ maps = <<>>
         /\ ret = 0
@@ -212,7 +104,7 @@ SetMemTable(regions) ==
 \* a device IOTLB (vq->iotlb is NULL without one).
 Translate(kind, q) ==
     /\ Mode = "umem" => kind = "translate_desc"
-    /\ LET w == Walk(maps, kind, q, q.addr, Zero, <<>>, {})
+    /\ LET w == Walk(maps, kind, q, IovSize, q.addr, Zero, <<>>, {})
        IN  /\ ret' = w.ret
            /\ req' = [kind |-> kind, addr |-> q.addr, len |-> q.len, access |-> q.access]
            /\ segs' = w.segs
