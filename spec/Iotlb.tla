@@ -30,7 +30,8 @@ CONSTANTS
     Invalidates,  \* VHOST_IOTLB_INVALIDATE messages [iova, size]
     Tables,       \* VHOST_SET_MEM_TABLE tables: sequences of [gpa, size, uaddr]
     Requests,     \* what the device translates: [addr, len, access]
-    UmemChecked   \* vhost_process_iotlb_msg: umem_access_ok before the add
+    UmemChecked,       \* vhost_process_iotlb_msg: umem_access_ok before the add
+    TranslatedClamped  \* iotlb_translate: *translated = min(len, s), not s
 
 ASSUME /\ IovSize \in Nat \ {0}
        /\ \A u \in Updates : u.iova \in U64 /\ u.size \in U64 /\ u.uaddr \in U64 /\ u.perm \in Perms
@@ -39,7 +40,7 @@ ASSUME /\ IovSize \in Nat \ {0}
              t[k].gpa \in U64 /\ t[k].size \in U64 /\ t[k].uaddr \in U64
        /\ \A q \in Requests : q.addr \in U64 /\ q.len \in U64
                               /\ q.access \in {VHOST_ACCESS_RO, VHOST_ACCESS_WO}
-       /\ UmemChecked \in BOOLEAN
+       /\ {UmemChecked, TranslatedClamped} \subseteq BOOLEAN
 
 VARIABLES
     maps,        \* the table, oldest first
@@ -108,7 +109,8 @@ Translate(kind, q) ==
        IN  /\ ret' = w.ret
            /\ req' = [kind |-> kind, addr |-> q.addr, len |-> q.len, access |-> q.access]
            /\ segs' = w.segs
-           /\ translated' = IF kind = "iotlb_translate" THEN MinU(q.len, w.s) ELSE Zero
+           /\ translated' = IF kind # "iotlb_translate" THEN Zero
+                            ELSE IF TranslatedClamped THEN MinU(q.len, w.s) ELSE w.s
            /\ spun' = w.spun
     /\ UNCHANGED maps
 

@@ -16,7 +16,11 @@ CONSTANTS
     LastChecked,     \* vhost_iotlb_add_range_ctx: if (last < start) return -EFAULT
     FullRangeSplit,  \* vhost_iotlb_add_range_ctx: [0, ULONG_MAX] split in two
                      \* halves (the CVE-2022-48862 fix)
-    PermChecked      \* the walks: else if (!(map->perm & access)) fail
+    PermChecked,     \* the walks: else if (!(map->perm & access)) fail
+    LimitChecked,    \* vhost_iotlb_add_range_ctx: if (iotlb->nmaps >= iotlb->limit) evict or fail
+    LenClamped,      \* translate_desc: iov_len = min((u64)len - s, size)
+    HvaOffsetAdded,  \* translate_desc: iov_base = map->addr + addr - map->start
+    QueryToLast      \* the walks: vhost_iotlb_itree_first(umem, addr, last), not (addr, addr)
 
 \* include/uapi/linux/vhost_types.h
 VHOST_ACCESS_RO == 1
@@ -30,7 +34,8 @@ Kinds == {"translate_desc", "iotlb_access_ok", "iotlb_translate"}
 
 ASSUME /\ Mode \in {"iotlb", "umem"}
        /\ Limit \in Nat /\ Retire \in BOOLEAN
-       /\ {LastChecked, FullRangeSplit, PermChecked} \subseteq BOOLEAN
+       /\ {LastChecked, FullRangeSplit, PermChecked, LimitChecked, LenClamped, HvaOffsetAdded,
+           QueryToLast} \subseteq BOOLEAN
 
 Map(start, last, addr, perm) ==
     [start |-> start, last |-> last, size |-> Add(Sub(last, start), One), addr |-> addr, perm |-> perm]
@@ -44,7 +49,7 @@ Errnos == {EPERM, ENOMEM, EFAULT, EINVAL, ENOSPC, EAGAIN, ENOBUFS}
 (* with -ENOSPC; the map goes to the tail of the list.                     *)
 (***************************************************************************)
 Insert(t, m) ==
-    IF Len(t) >= Limit
+    IF LimitChecked /\ Len(t) >= Limit
     THEN IF Retire THEN [ret |-> 0, maps |-> Append(Tail(t), m)]
          ELSE [ret |-> ENOSPC, maps |-> t]
     ELSE [ret |-> 0, maps |-> Append(t, m)]
@@ -114,14 +119,16 @@ Walk(t, kind, q, cap, addr, s, sg, seen) ==
     IN  IF ~Lt(s, q.len) THEN Res(Done(kind, sg), sg, s, FALSE)
         ELSE IF kind = "iotlb_access_ok" /\ <<addr, s>> \in seen THEN Res(0, sg, s, TRUE)
         ELSE IF kind # "iotlb_access_ok" /\ Len(sg) >= cap THEN Res(ENOBUFS, sg, s, FALSE)
-        ELSE LET i == First(t, addr, last)
+        ELSE LET i == First(t, addr, IF QueryToLast THEN last ELSE addr)
              IN  IF i = 0 THEN Res(MissErr(kind), sg, s, FALSE)
                  ELSE IF Gt(t[i].start, addr) THEN Res(MissErr(kind), sg, s, FALSE)
                  ELSE IF PermChecked /\ ~Grants(t[i].perm, q.access)
                       THEN Res(PermErr(kind), sg, s, FALSE)
                  ELSE LET size == Add(Sub(t[i].size, addr), t[i].start)
-                          seg  == [iova |-> addr, hva |-> Add(t[i].addr, Sub(addr, t[i].start)),
-                                   len |-> MinU(Sub(q.len, s), size)]
+                          seg  == [iova |-> addr,
+                                   hva |-> IF HvaOffsetAdded THEN Add(t[i].addr, Sub(addr, t[i].start))
+                                           ELSE Add(t[i].addr, addr),
+                                   len |-> IF LenClamped THEN MinU(Sub(q.len, s), size) ELSE size]
                       IN  Walk(t, kind, q, cap, Add(addr, size), Add(s, size), Append(sg, seg),
                                seen \cup {<<addr, s>>})
 =============================================================================
