@@ -71,7 +71,9 @@ TraceActions == IF Mode = "iotlb" THEN {"Update", "Invalidate", "Translate"}
 TraceConstants ==
     [Mode |-> Mode, Limit |-> Limit, Retire |-> Retire, IovSize |-> IovSize,
      LastChecked |-> LastChecked, FullRangeSplit |-> FullRangeSplit,
-     PermChecked |-> PermChecked, UmemChecked |-> UmemChecked]
+     PermChecked |-> PermChecked, UmemChecked |-> UmemChecked, LimitChecked |-> LimitChecked,
+     LenClamped |-> LenClamped, HvaOffsetAdded |-> HvaOffsetAdded, QueryToLast |-> QueryToLast,
+     TranslatedClamped |-> TranslatedClamped]
 
 Emit(action, params) ==
     PrintT(<<"T", TLCGet("level"), View, action, params, View'>>)

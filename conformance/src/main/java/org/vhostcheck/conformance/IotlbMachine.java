@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.vhostcheck.ref.DirtyLog;
+import org.vhostcheck.ref.Iotlb;
 import org.vhostcheck.ref.U64;
 
 import static org.vhostcheck.conformance.Fields.array;
@@ -19,9 +21,11 @@ import static org.vhostcheck.conformance.Fields.integer;
 /**
  * spec/Iotlb.tla in Java: the vhost IOTLB (linux 6.12 drivers/vhost/iotlb.c) and the three walks
  * over it (translate_desc, iotlb_access_ok, vringh's iotlb_translate), one method per action, the
- * same state. Unsigned comparisons go through the KeY-proven {@link U64}; u64 add and subtract are
- * Java's two's-complement ones, which wrap exactly as C's u64 does. Guards come from the trace
- * header's constants.
+ * same state. The table and the translate_desc / iotlb_translate walks are the KeY-proven
+ * {@link Iotlb}; umem_access_ok is built on the proven {@link DirtyLog#accessOk} and
+ * {@link DirtyLog#vhostOverflow}; the walks run here on the proven {@link U64}, iotlb_access_ok's
+ * unbounded one with the spec's repeat detection. The machine is today's kernel: a trace of a model
+ * with a guard removed is refused (broken models are TLC's and the KeY twins' job).
  */
 final class IotlbMachine implements Machine {
     static final int EPERM = -1;
@@ -34,7 +38,9 @@ final class IotlbMachine implements Machine {
     static final int RO = 1;
     static final int WO = 2;
     static final int RW = 3;
-    private static final long TASK_SIZE_MAX = 0x7ffffffff000L;
+    /** The guards of spec/IotlbOps.tla and spec/Iotlb.tla; today's kernel has them all. */
+    private static final List<String> GUARDS = List.of("LastChecked", "FullRangeSplit", "PermChecked", "LimitChecked",
+            "LenClamped", "HvaOffsetAdded", "QueryToLast", "UmemChecked", "TranslatedClamped");
     private static final List<String> KINDS = List.of("translate_desc", "iotlb_access_ok", "iotlb_translate");
 
     record IMap(long start, long last, long size, long addr, int perm) {
@@ -59,10 +65,6 @@ final class IotlbMachine implements Machine {
     private final int limit;
     private final boolean retire;
     private final int iovSize;
-    private final boolean lastChecked;
-    private final boolean fullRangeSplit;
-    private final boolean permChecked;
-    private final boolean umemChecked;
 
     // state, as in the spec
     private List<IMap> maps;
@@ -81,10 +83,12 @@ final class IotlbMachine implements Machine {
         limit = intConst(c, "Limit");
         retire = boolConst(c, "Retire");
         iovSize = intConst(c, "IovSize");
-        lastChecked = boolConst(c, "LastChecked");
-        fullRangeSplit = boolConst(c, "FullRangeSplit");
-        permChecked = boolConst(c, "PermChecked");
-        umemChecked = boolConst(c, "UmemChecked");
+        for (String guard : GUARDS) {
+            if (!boolConst(c, guard)) {
+                throw new BadTraceException("header: constants." + guard + " is false: the Java IOTLB model is today's"
+                        + " kernel, a model with a guard removed is not replayed");
+            }
+        }
         init(null);
     }
 
@@ -129,7 +133,7 @@ final class IotlbMachine implements Machine {
     /** linux 6.12 drivers/vhost/vhost.c vhost_process_iotlb_msg, VHOST_IOTLB_UPDATE. */
     void Update(long iova, long size, long uaddr, int perm) {
         requireMode(true, "Update");
-        if (umemChecked && !umemAccessOk(uaddr, size, perm)) {
+        if (!umemAccessOk(uaddr, size, perm)) {
             setTable(maps, EFAULT);
             return;
         }
@@ -140,14 +144,9 @@ final class IotlbMachine implements Machine {
     /** linux 6.12 drivers/vhost/vhost.c vhost_process_iotlb_msg, VHOST_IOTLB_INVALIDATE. */
     void Invalidate(long iova, long size) {
         requireMode(true, "Invalidate");
-        long last = iova + size - 1;
-        List<IMap> kept = new ArrayList<>();
-        for (IMap m : maps) {
-            if (!overlaps(m, iova, last)) {
-                kept.add(m);
-            }
-        }
-        setTable(kept, 0);
+        Iotlb x = table(maps);
+        x.delRange(iova, iova + size - 1);
+        setTable(maps(x), 0);
     }
 
     /** linux 6.12 drivers/vhost/vhost.c vhost_set_memory. */
@@ -165,116 +164,117 @@ final class IotlbMachine implements Machine {
         setTable(t, 0);
     }
 
-    /** One walk: translate_desc, iotlb_access_ok or iotlb_translate. */
+    /**
+     * One walk. translate_desc and iotlb_translate are the proven {@link Iotlb#translate}; iotlb_access_ok
+     * (no iov bound, a bool result) runs here over the proven {@link Iotlb#first}, with the spec's repeat
+     * detection for the walk that never ends.
+     */
     void Translate(String kind, long addr, long len, int access) {
         if (!iotlbMode && !kind.equals("translate_desc")) {
             throw new ReplayException("Translate: " + kind + " does not run over a memory table");
         }
-        boolean accessOk = kind.equals("iotlb_access_ok");
+        Iotlb x = table(maps);
+        Walked w = kind.equals("iotlb_access_ok") ? accessOk(x, addr, len, access) : translate(x, kind, addr, len, access);
+        ret = w.ret();
+        req = new Req(kind, addr, len, access);
+        segs = w.segs();
+        // vringh iotlb_translate: *translated = min(len, s)
+        translated = kind.equals("iotlb_translate") ? (U64.lt(len, w.s()) ? len : w.s()) : 0;
+        spun = w.spun();
+    }
+
+    private record Walked(int ret, List<Seg> segs, long s, boolean spun) {
+    }
+
+    /**
+     * linux 6.12 drivers/vhost/vhost.c translate_desc, drivers/vhost/vringh.c iotlb_translate. The segments
+     * written are those with a non-zero length (a proven map is never the full range, so a size is never 0);
+     * the walk's s is the sum of their maps' sizes last - iova + 1, as the loop added them (u64).
+     */
+    private Walked translate(Iotlb x, String kind, long addr, long len, int access) {
+        long[] iova = new long[iovSize];
+        long[] hva = new long[iovSize];
+        long[] sl = new long[iovSize];
+        int[] mi = new int[iovSize];
+        int r = x.translate(missErr(kind), addr, len, access, iovSize, iova, hva, sl, mi);
+        List<Seg> sg = new ArrayList<>();
+        long s = 0;
+        for (int k = 0; k < iovSize && sl[k] != 0; k++) {
+            sg.add(new Seg(iova[k], hva[k], sl[k]));
+            s += x.last[mi[k]] - iova[k] + 1;
+        }
+        return new Walked(r, sg, s, false);
+    }
+
+    /**
+     * linux 6.12 drivers/vhost/vhost.c iotlb_access_ok: 1 when every byte is mapped with the access, else 0.
+     * The segments are the spec's record of the walk (the kernel keeps none).
+     */
+    private static Walked accessOk(Iotlb x, long addr, long len, int access) {
         long last = addr + len - 1;
         long s = 0;
         long a = addr;
         List<Seg> sg = new ArrayList<>();
         Set<List<Long>> seen = new HashSet<>();
-        int r;
-        boolean sp = false;
-        while (true) {
-            if (!U64.lt(s, len)) {
-                r = accessOk ? 1 : sg.size();
-                break;
+        while (U64.lt(s, len)) {
+            if (!seen.add(List.of(a, s))) {
+                return new Walked(0, sg, s, true);
             }
-            if (accessOk && !seen.add(List.of(a, s))) {
-                r = 0;
-                sp = true;
-                break;
+            int i = x.first(a, last);
+            if (i < 0 || U64.lt(a, x.start[i]) || !grants(x.perm[i], access)) {
+                return new Walked(0, sg, s, false);
             }
-            if (!accessOk && sg.size() >= iovSize) {
-                r = ENOBUFS;
-                break;
-            }
-            IMap m = first(maps, a, last);
-            if (m == null || U64.lt(a, m.start())) {
-                r = missErr(kind);
-                break;
-            }
-            if (permChecked && !grants(m.perm(), access)) {
-                r = accessOk ? 0 : EPERM;
-                break;
-            }
-            long size = m.size() - a + m.start();
+            long size = x.last[i] - a + 1;
             long rest = len - s;
-            sg.add(new Seg(a, m.addr() + (a - m.start()), U64.lt(rest, size) ? rest : size));
+            sg.add(new Seg(a, x.addr[i] + (a - x.start[i]), U64.lt(rest, size) ? rest : size));
             s += size;
             a += size;
         }
-        ret = r;
-        req = new Req(kind, addr, len, access);
-        segs = sg;
-        translated = kind.equals("iotlb_translate") ? (U64.lt(len, s) ? len : s) : 0;
-        spun = sp;
+        return new Walked(1, sg, s, false);
     }
 
     // ---- the kernel's functions ----
 
-    /** linux 6.12 drivers/vhost/iotlb.c vhost_iotlb_add_range_ctx. */
+    /** linux 6.12 drivers/vhost/iotlb.c vhost_iotlb_add_range_ctx: the proven {@link Iotlb#addRange}. */
     private Added addRange(List<IMap> t, long start, long last, long addr, int perm) {
-        if (lastChecked && U64.lt(last, start)) {
-            return new Added(EFAULT, t);
-        }
-        if (limit == 0) {
-            return new Added(EINVAL, t);
-        }
-        if (fullRangeSplit && start == 0 && last == -1L) {
-            long mid = Long.MAX_VALUE; // u64 last / 2
-            if (limit < 2 || (!retire && t.size() > limit - 2)) {
-                return new Added(ENOSPC, t);
-            }
-            Added lo = insert(t, map(0, mid, addr, perm));
-            if (lo.ret() != 0) {
-                return lo;
-            }
-            return insert(lo.maps(), map(mid + 1, last, addr + mid + 1, perm));
-        }
-        return insert(t, map(start, last, addr, perm));
+        Iotlb x = table(t);
+        int r = x.addRange(start, last, addr, perm);
+        return new Added(r, maps(x));
     }
 
-    private Added insert(List<IMap> t, IMap m) {
-        List<IMap> out = new ArrayList<>(t);
-        if (t.size() >= limit) {
-            if (!retire) {
-                return new Added(ENOSPC, t);
-            }
-            out.remove(0); // list_first_entry: the oldest map
+    /** The proven table holding `t` (Limit slots, RETIRE as the model says). */
+    private Iotlb table(List<IMap> t) {
+        if (t.size() > limit) {
+            throw new BadTraceException("state.maps: " + t.size() + " maps, more than Limit " + limit);
         }
-        out.add(m);
-        return new Added(0, out);
+        Iotlb x = new Iotlb(limit, retire);
+        for (int i = 0; i < t.size(); i++) {
+            IMap m = t.get(i);
+            x.start[i] = m.start();
+            x.last[i] = m.last();
+            x.addr[i] = m.addr();
+            x.perm[i] = m.perm();
+        }
+        x.n = t.size();
+        return x;
+    }
+
+    private List<IMap> maps(Iotlb x) {
+        List<IMap> out = new ArrayList<>();
+        for (int i = 0; i < x.n; i++) {
+            out.add(map(x.start[i], x.last[i], x.addr[i], x.perm[i]));
+        }
+        return out;
     }
 
     private static IMap map(long start, long last, long addr, int perm) {
         return new IMap(start, last, last - start + 1, addr, perm);
     }
 
-    /** interval_tree_generic.h: a0 <= b1 && b0 <= a1. */
-    private static boolean overlaps(IMap m, long start, long last) {
-        return U64.le(m.start(), last) && U64.le(start, m.last());
-    }
-
-    /** vhost_iotlb_itree_first: smallest start, and among equal starts the oldest. */
-    private static IMap first(List<IMap> t, long start, long last) {
-        IMap best = null;
-        for (IMap m : t) {
-            if (overlaps(m, start, last) && (best == null || U64.lt(m.start(), best.start()))) {
-                best = m;
-            }
-        }
-        return best;
-    }
-
     /** linux 6.12 drivers/vhost/vhost.c umem_access_ok. */
     private static boolean umemAccessOk(long uaddr, long size, int perm) {
-        boolean overflow = size != 0 && U64.lt(-1L - size + 1, uaddr);
-        boolean ok = !U64.addOverflows(uaddr, size) && U64.le(uaddr + size, TASK_SIZE_MAX);
-        return !overflow && (!grants(perm, RO) || ok) && (!grants(perm, WO) || ok);
+        boolean ok = DirtyLog.accessOk(uaddr, size);
+        return !DirtyLog.vhostOverflow(uaddr, size) && (!grants(perm, RO) || ok) && (!grants(perm, WO) || ok);
     }
 
     private static boolean grants(int perm, int access) {

@@ -96,4 +96,13 @@ class IotlbReplayTest {
         assertTrue(x.getMessage().contains("params.kind"), x.getMessage());
         assertTrue(!x.getMessage().contains("\n"), x.getMessage());
     }
+
+    @Test
+    void aModelWithAGuardRemovedIsNotReplayed(@TempDir Path tmp) throws IOException {
+        Path f = tmp.resolve("broken.ndjson");
+        Files.write(f, List.of(lines.get(0).replace("\"PermChecked\":true", "\"PermChecked\":false"), lines.get(1)));
+        VhostcheckException x = assertThrows(VhostcheckException.class, () -> Replayer.replay(f, "java"));
+        assertTrue(x.getMessage().contains("constants.PermChecked is false"), x.getMessage());
+        assertTrue(!x.getMessage().contains("\n"), x.getMessage());
+    }
 }
