@@ -21,23 +21,21 @@ import static org.vhostcheck.conformance.Fields.integer;
 /**
  * spec/Iotlb.tla in Java: the vhost IOTLB (linux 6.12 drivers/vhost/iotlb.c) and the three walks
  * over it (translate_desc, iotlb_access_ok, vringh's iotlb_translate), one method per action, the
- * same state. The table and the translate_desc / iotlb_translate walks are the KeY-proven
- * {@link Iotlb}; umem_access_ok is built on the proven {@link DirtyLog#accessOk} and
+ * same state. The table and the translate_desc / iotlb_translate walks are {@link Iotlb} (its adds
+ * KeY-proven; first, delRange, translate not yet); umem_access_ok is built on the proven {@link DirtyLog#accessOk} and
  * {@link DirtyLog#vhostOverflow}; the walks run here on the proven {@link U64}, iotlb_access_ok's
  * unbounded one with the spec's repeat detection. The machine is today's kernel: a trace of a model
  * with a guard removed is refused (broken models are TLC's and the KeY twins' job).
  */
 final class IotlbMachine implements Machine {
-    static final int EPERM = -1;
-    static final int EAGAIN = -11;
+    // the errnos and access bits of the proven model; ENOMEM is vhost_process_iotlb_msg's own
+    static final int EAGAIN = Iotlb.EAGAIN;
     static final int ENOMEM = -12;
-    static final int EFAULT = -14;
-    static final int EINVAL = -22;
-    static final int ENOSPC = -28;
-    static final int ENOBUFS = -105;
-    static final int RO = 1;
-    static final int WO = 2;
-    static final int RW = 3;
+    static final int EFAULT = Iotlb.EFAULT;
+    static final int EINVAL = Iotlb.EINVAL;
+    static final int RO = Iotlb.ACCESS_RO;
+    static final int WO = Iotlb.ACCESS_WO;
+    static final int RW = RO | WO;
     /** The guards of spec/IotlbOps.tla and spec/Iotlb.tla; today's kernel has them all. */
     private static final List<String> GUARDS = List.of("LastChecked", "FullRangeSplit", "PermChecked", "LimitChecked",
             "LenClamped", "HvaOffsetAdded", "QueryToLast", "UmemChecked", "TranslatedClamped");
@@ -165,8 +163,8 @@ final class IotlbMachine implements Machine {
     }
 
     /**
-     * One walk. translate_desc and iotlb_translate are the proven {@link Iotlb#translate}; iotlb_access_ok
-     * (no iov bound, a bool result) runs here over the proven {@link Iotlb#first}, with the spec's repeat
+     * One walk. translate_desc and iotlb_translate are {@link Iotlb#translate}; iotlb_access_ok
+     * (no iov bound, a bool result) runs here over {@link Iotlb#first}, with the spec's repeat
      * detection for the walk that never ends.
      */
     void Translate(String kind, long addr, long len, int access) {

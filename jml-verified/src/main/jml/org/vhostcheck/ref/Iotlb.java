@@ -7,8 +7,12 @@ package org.vhostcheck.ref;
  * VHOST_IOTLB_FLAG_RETIRE evicts). The map size last - start + 1 is not stored.
  *
  * <p>Every address is a u64 bit pattern in a {@code long}; contracts speak about its unsigned
- * value as a {@code \bigint}, {@code (x >= 0 ? (\bigint)x : (\bigint)x + 2*((\bigint)Long.MAX_VALUE + 1)) = x >= 0 ? x : x + 2^64}, written out in full as in
+ * value as a {@code \bigint}, {@code U(x) = x >= 0 ? x : x + 2^64}, written out in full as in
  * {@link U64} (KeY's parser rejects a literal 2^64). Error results are negative errnos.
+ *
+ * <p>Proven by KeY: the constructor, addRange and its helpers, and the walk step's arithmetic
+ * (trSize, trHva, trMin). Not yet proven (no contract until KeY closes them; README, "The IOTLB
+ * models"): delRange, first, translate.
  */
 public final class Iotlb {
 
@@ -318,8 +322,7 @@ public final class Iotlb {
 
     // linux 6.12 drivers/vhost/iotlb.c vhost_iotlb_del_range: free every map that overlaps [s, l]
     // (include/linux/interval_tree_generic.h: [a0, a1] and [b0, b1] intersect iff a0 <= b1 && b0 <= a1)
-    // (spec DelRange = SelectSeq(t, ~Overlaps); the contract states that no map overlapping [s, l] is left and
-    // the table did not grow; that every other map survives, in order, is not part of the proven contract)
+    // (spec DelRange = SelectSeq(t, ~Overlaps): the maps that do not overlap stay, in order). Not yet proven.
     public void delRange(long s, long l) {
         int k = 0;
         int i = 0;
@@ -338,7 +341,8 @@ public final class Iotlb {
 
     // linux 6.12 drivers/vhost/iotlb.c vhost_iotlb_itree_first: the map overlapping [s, l] with the smallest
     // start, the oldest among equal starts (spec First); -1 for none
-    // (include/linux/interval_tree_generic.h: [a0, a1] and [b0, b1] intersect iff a0 <= b1 && b0 <= a1)
+    // (include/linux/interval_tree_generic.h: [a0, a1] and [b0, b1] intersect iff a0 <= b1 && b0 <= a1).
+    // Not yet proven.
     public int first(long s, long l) {
         int best = -1;
         int i = 0;
@@ -381,10 +385,10 @@ public final class Iotlb {
     // while ((u64)len > s) { ret >= iov_size: -ENOBUFS; map = vhost_iotlb_itree_first(umem, addr, last);
     // miss: -EAGAIN (device IOTLB) / -EFAULT (memory table) / -EINVAL (vringh); !(map->perm & access): -EPERM;
     // size = map->size - addr + map->start; iov = {addr -> map->addr + addr - map->start, min(len - s, size)};
-    // s += size; addr += size; ++ret }. segMap[k] is the map segment k came from (the kernel's `map`), the
-    // witness of the contract. Proven for requests that do not pass 2^64 and that start above 0 or meet no map
-    // ending at 2^64 - 1 (otherwise s += size wraps to 0 and the walk restarts: see the README).
-    // TODO(helper A): contract and loop invariant; the postconditions below are the target.
+    // s += size; addr += size; ++ret }. segMap[k] is the map segment k came from (the kernel's `map`): the
+    // witness the contract will name instead of an existential. Not yet proven; the intended contract covers
+    // requests that do not pass 2^64 and that start above 0 or meet no map ending at 2^64 - 1 (otherwise
+    // s += size wraps to 0 and the walk restarts: see the README). IotlbTest checks it on boundary tables.
     public int translate(int missErr, long qaddr, long qlen, int access, int iovSize,
                          long[] segIova, long[] segHva, long[] segLen, int[] segMap) {
         long qlast = qaddr + qlen - 1;
