@@ -10,14 +10,19 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 import org.vhostcheck.key.Expectation;
 import org.vhostcheck.key.Expectations;
 import org.vhostcheck.key.KeyLoadException;
 import org.vhostcheck.key.KeyProver;
 import org.vhostcheck.key.ProofResult;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code vhostcheck prove}: proves every JML contract with KeY and compares with
@@ -29,19 +34,40 @@ final class ProveCommand implements Callable<Integer> {
     @ParentCommand
     private Main main;
 
+    @Spec
+    private CommandSpec spec;
+
     @Option(names = "--json", description = "Print the results as JSON on stdout.")
     private boolean json;
 
+    @Option(names = "--only", paramLabel = "REGEX",
+            description = "Prove only the methods whose class.method (full class name) contains a match, e.g. 'Iotlb\\.addRange$'.")
+    private String only;
+
     @Override
     public Integer call() throws KeyLoadException {
-        return run(main).print(main, json);
+        Pattern p;
+        try {
+            p = only == null ? null : Pattern.compile(only);
+        } catch (PatternSyntaxException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--only: not a regular expression: "
+                    + e.getDescription());
+        }
+        return run(main, p).print(main, json);
     }
 
     static Report run(Main main) throws KeyLoadException {
+        return run(main, null);
+    }
+
+    static Report run(Main main, Pattern only) throws KeyLoadException {
         Path home = main.home();
         List<Expectation> expected = Expectations.load(Expectations.defaultFile(home)); // bad file: fail before proving
+        if (only != null) {
+            expected = expected.stream().filter(e -> only.matcher(e.key()).find()).toList();
+        }
         main.progress().accept("prove: loading " + KeyProver.sourceDir(home) + " into KeY ...");
-        List<ProofResult> results = KeyProver.proveAll(home, main.progress());
+        List<ProofResult> results = KeyProver.proveAll(home, only, main.progress());
         List<String> problems = Expectations.check(expected, results);
 
         Map<String, Expectation> byKey = new LinkedHashMap<>();

@@ -53,8 +53,17 @@ public final class KeyProver {
 
     /** Proves all contracts of the project at {@code home} with its pinned settings. */
     public static List<ProofResult> proveAll(Path home, Consumer<String> progress) throws KeyLoadException {
+        return proveAll(home, null, progress);
+    }
+
+    /**
+     * As {@link #proveAll(Path, Consumer)}, only the methods whose {@code class.method} (full class name)
+     * contains a match of {@code only}; null proves all.
+     */
+    public static List<ProofResult> proveAll(Path home, Pattern only, Consumer<String> progress) throws KeyLoadException {
         Map<String, Integer> budgets = Expectations.stepBudgets(Expectations.load(Expectations.defaultFile(home)));
-        return prove(sourceDir(home), keyHome(home), KeySettings.load(KeySettings.defaultFile(home)), budgets, progress);
+        return prove(sourceDir(home), keyHome(home), KeySettings.load(KeySettings.defaultFile(home)), budgets, only,
+                progress);
     }
 
     /**
@@ -70,6 +79,12 @@ public final class KeyProver {
     /** As above, with rule-application budgets per {@code class.method} (proofs.json's twin maxSteps). */
     public static List<ProofResult> prove(Path sourceDir, Path keyHome, KeySettings settings, Map<String, Integer> budgets,
                                           Consumer<String> progress) throws KeyLoadException {
+        return prove(sourceDir, keyHome, settings, budgets, null, progress);
+    }
+
+    /** As above, only the methods whose {@code class.method} contains a match of {@code only} (null: all). */
+    public static List<ProofResult> prove(Path sourceDir, Path keyHome, KeySettings settings, Map<String, Integer> budgets,
+                                          Pattern only, Consumer<String> progress) throws KeyLoadException {
         useKeyHome(keyHome);
         pinDefaults(settings);
         // KeY loads a copy of the sources with the broken twins generated from their guard markers
@@ -85,6 +100,9 @@ public final class KeyProver {
             checkChoices(settings, env.getInitConfig().getActivatedChoices(), sourceDir.toString());
             List<ProofResult> results = new ArrayList<>();
             for (Target t : targets(env, twins)) {
+                if (only != null && !only.matcher(t.className() + "." + t.method()).find()) {
+                    continue;
+                }
                 Integer steps = budgets.get(t.className() + "." + t.method());
                 results.add(proveOne(env, t, steps == null ? settings : settings.withMaxSteps(steps), progress));
             }
