@@ -17,12 +17,14 @@ import static org.vhostcheck.conformance.Fields.bool;
 import static org.vhostcheck.conformance.Fields.boolConst;
 import static org.vhostcheck.conformance.Fields.intConst;
 import static org.vhostcheck.conformance.Fields.integer;
+import static org.vhostcheck.ref.Iotlb.flip;
 
 /**
  * spec/Iotlb.tla in Java: the vhost IOTLB (linux 6.12 drivers/vhost/iotlb.c) and the three walks
  * over it (translate_desc, iotlb_access_ok, vringh's iotlb_translate), one method per action, the
- * same state. The table and the translate_desc / iotlb_translate walks are {@link Iotlb} (its adds
- * KeY-proven; first, delRange, translate not yet); umem_access_ok is built on the proven {@link DirtyLog#accessOk} and
+ * same state. The table and the translate_desc / iotlb_translate walks are {@link Iotlb} (KeY's contracts,
+ * jml-verified/proofs.json says which close), which stores IOVAs flipped: the machine and its traces keep them
+ * raw u64 and flip at each call ({@link #table}); umem_access_ok is built on the proven {@link DirtyLog#accessOk} and
  * {@link DirtyLog#vhostOverflow}; the walks run here on the proven {@link U64}, iotlb_access_ok's
  * unbounded one with the spec's repeat detection. The machine is today's kernel: a trace of a model
  * with a guard removed is refused (broken models are TLC's and the KeY twins' job).
@@ -143,7 +145,7 @@ final class IotlbMachine implements Machine {
     void Invalidate(long iova, long size) {
         requireMode(true, "Invalidate");
         Iotlb x = table(maps);
-        x.delRange(iova, iova + size - 1);
+        x.delRange(flip(iova), flip(iova + size - 1));
         setTable(maps(x), 0);
     }
 
@@ -194,12 +196,13 @@ final class IotlbMachine implements Machine {
         long[] hva = new long[iovSize];
         long[] sl = new long[iovSize];
         int[] mi = new int[iovSize];
-        int r = x.translate(missErr(kind), addr, len, access, iovSize, iova, hva, sl, mi);
+        int r = x.translate(missErr(kind), flip(addr), len, access, iovSize, iova, hva, sl, mi);
         List<Seg> sg = new ArrayList<>();
         long s = 0;
         for (int k = 0; k < iovSize && sl[k] != 0; k++) {
-            sg.add(new Seg(iova[k], hva[k], sl[k]));
-            s += x.last[mi[k]] - iova[k] + 1;
+            long a = flip(iova[k]);
+            sg.add(new Seg(a, hva[k], sl[k]));
+            s += flip(x.last[mi[k]]) - a + 1;
         }
         return new Walked(r, sg, s, false);
     }
@@ -218,13 +221,14 @@ final class IotlbMachine implements Machine {
             if (!seen.add(List.of(a, s))) {
                 return new Walked(0, sg, s, true);
             }
-            int i = x.first(a, last);
-            if (i < 0 || U64.lt(a, x.start[i]) || !grants(x.perm[i], access)) {
+            int i = x.first(flip(a), flip(last));
+            if (i < 0 || U64.lt(a, flip(x.start[i])) || !grants(x.perm[i], access)) {
                 return new Walked(0, sg, s, false);
             }
-            long size = x.last[i] - a + 1;
+            long start = flip(x.start[i]);
+            long size = flip(x.last[i]) - a + 1;
             long rest = len - s;
-            sg.add(new Seg(a, x.addr[i] + (a - x.start[i]), U64.lt(rest, size) ? rest : size));
+            sg.add(new Seg(a, x.addr[i] + (a - start), U64.lt(rest, size) ? rest : size));
             s += size;
             a += size;
         }
@@ -236,11 +240,11 @@ final class IotlbMachine implements Machine {
     /** linux 6.12 drivers/vhost/iotlb.c vhost_iotlb_add_range_ctx: the proven {@link Iotlb#addRange}. */
     private Added addRange(List<IMap> t, long start, long last, long addr, int perm) {
         Iotlb x = table(t);
-        int r = x.addRange(start, last, addr, perm);
+        int r = x.addRange(flip(start), flip(last), addr, perm);
         return new Added(r, maps(x));
     }
 
-    /** The proven table holding `t` (Limit slots, RETIRE as the model says). */
+    /** The proven table holding `t` (Limit slots, RETIRE as the model says), its IOVAs flipped; {@link #maps} unflips. */
     private Iotlb table(List<IMap> t) {
         if (t.size() > limit) {
             throw new BadTraceException("state.maps: " + t.size() + " maps, more than Limit " + limit);
@@ -248,8 +252,8 @@ final class IotlbMachine implements Machine {
         Iotlb x = new Iotlb(limit, retire);
         for (int i = 0; i < t.size(); i++) {
             IMap m = t.get(i);
-            x.start[i] = m.start();
-            x.last[i] = m.last();
+            x.start[i] = flip(m.start());
+            x.last[i] = flip(m.last());
             x.addr[i] = m.addr();
             x.perm[i] = m.perm();
         }
@@ -260,7 +264,7 @@ final class IotlbMachine implements Machine {
     private List<IMap> maps(Iotlb x) {
         List<IMap> out = new ArrayList<>();
         for (int i = 0; i < x.n; i++) {
-            out.add(map(x.start[i], x.last[i], x.addr[i], x.perm[i]));
+            out.add(map(flip(x.start[i]), flip(x.last[i]), x.addr[i], x.perm[i]));
         }
         return out;
     }

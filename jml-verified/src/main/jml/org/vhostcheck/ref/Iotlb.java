@@ -6,13 +6,18 @@ package org.vhostcheck.ref;
  * [start[i], last[i]] -> addr[i] with permission perm[i], oldest first (index 0 is the map
  * VHOST_IOTLB_FLAG_RETIRE evicts). The map size last - start + 1 is not stored.
  *
- * <p>Every address is a u64 bit pattern in a {@code long}; contracts speak about its unsigned
- * value as a {@code \bigint}, {@code U(x) = x >= 0 ? x : x + 2^64}, written out in full as in
- * {@link U64} (KeY's parser rejects a literal 2^64). Error results are negative errnos.
+ * <p>IOVAs are stored <em>flipped</em>: the u64 IOVA x is kept as the long {@code x + Long.MIN_VALUE}
+ * (the top bit inverted), so that unsigned order on IOVAs is signed order on the stored longs and the
+ * unsigned value is the linear {@code (\bigint)f + 2^63}. {@link #flip} converts both ways. Every IOVA
+ * argument and result (start, last, the request address, segment IOVAs) is flipped; host addresses,
+ * lengths and sizes are plain u64 bit patterns, whose unsigned value the contracts write as
+ * {@code (x >= 0 ? (\bigint)x : (\bigint)x + 2*((\bigint)Long.MAX_VALUE + 1)) = x >= 0 ? (\bigint)x : (\bigint)x + 2^64}, spelled out in full as in {@link U64}
+ * (KeY's parser rejects a literal 2^64). The kernel's u64 compares of IOVAs become signed compares of
+ * flipped values; its u64 sums and differences of IOVAs are the same bit operations either way.
+ * Error results are negative errnos.
  *
- * <p>Proven by KeY: the constructor, addRange and its helpers, and the walk step's arithmetic
- * (trSize, trHva, trMin). Not yet proven (no contract until KeY closes them; README, "The IOTLB
- * models"): delRange, first, translate.
+ * <p>Every method with a contract is proven by KeY (jml-verified/proofs.json lists each); translate's loop
+ * as a whole has none yet, its body's pieces do (probe, segment).
  */
 public final class Iotlb {
 
@@ -28,7 +33,7 @@ public final class Iotlb {
     public static final int ACCESS_RO = 1;
     public static final int ACCESS_WO = 2;
 
-    /** Map i (i < n): first and last IOVA (inclusive), host address of start, permission. */
+    /** Map i (i < n): first and last IOVA (inclusive, flipped), host address of start, permission. */
     public final long[] start;
     public final long[] last;
     public final long[] addr;
@@ -48,12 +53,19 @@ public final class Iotlb {
     // Java guarantees these ranges, but KeY's javaSemantics does not know them for values read
     // from the heap (KeY issue #1324).
     //@ public invariant n <= Integer.MAX_VALUE && limit <= Integer.MAX_VALUE;
-    // Inv_NoInvertedRange and Inv_SizeNoWrap: no stored map has last < start (unsigned, written on the
-    // sign split: (s >= 0 ? (\bigint)s : (\bigint)s + 2*((\bigint)Long.MAX_VALUE + 1)) <= (l >= 0 ? (\bigint)l : (\bigint)l + 2*((\bigint)Long.MAX_VALUE + 1))), and none is the full range [0, 2^64 - 1], whose size last - start + 1 is 0.
+    // Inv_NoInvertedRange: no stored map has last < start (on flipped values the u64 order is the signed one);
+    // Inv_SizeNoWrap: none is the full range [0, 2^64 - 1] (flipped [MIN_VALUE, MAX_VALUE]), whose size wraps to 0.
     /*@ public invariant (\forall int i; 0 <= i && i < n;
-      @     (start[i] >= 0 ? (last[i] < 0 || start[i] <= last[i]) : (last[i] < 0 && start[i] <= last[i]))
-      @  && !(start[i] == 0 && last[i] == -1L));
+      @     start[i] <= last[i] && !(start[i] == Long.MIN_VALUE && last[i] == Long.MAX_VALUE));
       @*/
+
+    /** The flipped form of a u64 IOVA, and back (the same operation): the top bit inverted. */
+    /*@ public normal_behavior
+      @   ensures (\bigint)\result + (\bigint)Long.MAX_VALUE + 1 == (x >= 0 ? (\bigint)x : (\bigint)x + 2*((\bigint)Long.MAX_VALUE + 1));
+      @*/
+    public static /*@ pure @*/ long flip(long x) {
+        return x + Long.MIN_VALUE;
+    }
 
     // linux 6.12 drivers/vhost/iotlb.c vhost_iotlb_alloc: an empty table of at most limit maps
     /*@ public normal_behavior
@@ -131,7 +143,7 @@ public final class Iotlb {
 
     // linux 6.12 drivers/vhost/iotlb.c vhost_iotlb_add_range_ctx: list_add_tail(&map->link, &iotlb->list) (spec Append)
     /*@ private normal_behavior
-      @   requires (s >= 0 ? (l < 0 || s <= l) : (l < 0 && s <= l)) && !(s == 0 && l == -1L);
+      @   requires s <= l && !(s == Long.MIN_VALUE && l == Long.MAX_VALUE);
       @   requires n < limit;
       @   ensures n == \old(n) + 1;
       @   ensures start[n - 1] == s && last[n - 1] == l && addr[n - 1] == a && perm[n - 1] == p;
@@ -149,7 +161,7 @@ public final class Iotlb {
     // oldest map, then list_add_tail of the new one (spec Insert, full-table RETIRE branch). One contract case on
     // purpose: KeY joins several cases into a frame conditional on their preconditions, which callers pay for.
     /*@ private normal_behavior
-      @   requires (s >= 0 ? (l < 0 || s <= l) : (l < 0 && s <= l)) && !(s == 0 && l == -1L);
+      @   requires s <= l && !(s == Long.MIN_VALUE && l == Long.MAX_VALUE);
       @   requires n >= 1 && n <= limit;
       @   ensures n == \old(n);
       @   ensures start[n - 1] == s && last[n - 1] == l && addr[n - 1] == a && perm[n - 1] == p;
@@ -162,38 +174,39 @@ public final class Iotlb {
         append(s, l, a, p);
     }
 
-    // addFull's two insertions when both fit (spec Insert twice, Append branch both times)
+    // addFull's two insertions when both fit (spec Insert twice, Append branch both times); the halves
+    // [0, 2^63 - 1] and [2^63, 2^64 - 1] are flipped [MIN_VALUE, -1] and [0, MAX_VALUE]
     /*@ private normal_behavior
       @   requires n + 2 <= limit;
       @   ensures n == \old(n) + 2;
-      @   ensures start[n - 2] == 0 && last[n - 2] == Long.MAX_VALUE && addr[n - 2] == lo && perm[n - 2] == p;
-      @   ensures start[n - 1] == Long.MIN_VALUE && last[n - 1] == -1L && addr[n - 1] == hi && perm[n - 1] == p;
+      @   ensures start[n - 2] == Long.MIN_VALUE && last[n - 2] == -1L && addr[n - 2] == lo && perm[n - 2] == p;
+      @   ensures start[n - 1] == 0 && last[n - 1] == Long.MAX_VALUE && addr[n - 1] == hi && perm[n - 1] == p;
       @   assignable start[*], last[*], addr[*], perm[*], n;
       @*/
     private void halvesRoom(long lo, long hi, int p) {
-        append(0, Long.MAX_VALUE, lo, p);
-        append(Long.MIN_VALUE, -1L, hi, p);
+        append(Long.MIN_VALUE, -1L, lo, p);
+        append(0, Long.MAX_VALUE, hi, p);
     }
 
     // addFull's two insertions when only the first fits (RETIRE evicts the oldest map for the second)
     /*@ private normal_behavior
       @   requires n + 1 == limit && limit >= 2;
       @   ensures n == limit;
-      @   ensures start[n - 2] == 0 && last[n - 2] == Long.MAX_VALUE && addr[n - 2] == lo && perm[n - 2] == p;
-      @   ensures start[n - 1] == Long.MIN_VALUE && last[n - 1] == -1L && addr[n - 1] == hi && perm[n - 1] == p;
+      @   ensures start[n - 2] == Long.MIN_VALUE && last[n - 2] == -1L && addr[n - 2] == lo && perm[n - 2] == p;
+      @   ensures start[n - 1] == 0 && last[n - 1] == Long.MAX_VALUE && addr[n - 1] == hi && perm[n - 1] == p;
       @   assignable start[*], last[*], addr[*], perm[*], n;
       @*/
     private void halvesOne(long lo, long hi, int p) {
-        append(0, Long.MAX_VALUE, lo, p);
-        evictAppend(Long.MIN_VALUE, -1L, hi, p);
+        append(Long.MIN_VALUE, -1L, lo, p);
+        evictAppend(0, Long.MAX_VALUE, hi, p);
     }
 
     // addFull's two insertions on a full table (RETIRE evicts the oldest map before each)
     /*@ private normal_behavior
       @   requires n == limit && limit >= 2;
       @   ensures n == limit;
-      @   ensures start[n - 2] == 0 && last[n - 2] == Long.MAX_VALUE && addr[n - 2] == lo && perm[n - 2] == p;
-      @   ensures start[n - 1] == Long.MIN_VALUE && last[n - 1] == -1L && addr[n - 1] == hi && perm[n - 1] == p;
+      @   ensures start[n - 2] == Long.MIN_VALUE && last[n - 2] == -1L && addr[n - 2] == lo && perm[n - 2] == p;
+      @   ensures start[n - 1] == 0 && last[n - 1] == Long.MAX_VALUE && addr[n - 1] == hi && perm[n - 1] == p;
       @   assignable start[*], last[*], addr[*], perm[*], n;
       @*/
     private void halvesTwo(long lo, long hi, int p) {
@@ -208,8 +221,8 @@ public final class Iotlb {
     /*@ private normal_behavior
       @   requires limit >= 2 && n <= limit && (n + 2 <= limit || retire);
       @   ensures \result == 0 && n == (\old(n) + 2 <= limit ? \old(n) + 2 : limit);
-      @   ensures start[n - 2] == 0 && last[n - 2] == Long.MAX_VALUE && addr[n - 2] == uaddr && perm[n - 2] == mperm;
-      @   ensures start[n - 1] == Long.MIN_VALUE && last[n - 1] == -1L && perm[n - 1] == mperm;
+      @   ensures start[n - 2] == Long.MIN_VALUE && last[n - 2] == -1L && addr[n - 2] == uaddr && perm[n - 2] == mperm;
+      @   ensures start[n - 1] == 0 && last[n - 1] == Long.MAX_VALUE && perm[n - 1] == mperm;
       @   ensures (\bigint)addr[n - 1] == (uaddr >= 0 ? (\bigint)uaddr + Long.MIN_VALUE : (\bigint)uaddr - Long.MIN_VALUE);
       @   assignable start[*], last[*], addr[*], perm[*], n;
       @*/
@@ -229,47 +242,36 @@ public final class Iotlb {
         return 0;
     }
 
-    // linux 6.12 drivers/vhost/iotlb.c vhost_iotlb_add_range_ctx: if (last < start) return -EFAULT (u64 compare),
-    // with the answer stated both on unsigned values and on the sign split used by the class invariant
-    /*@ private normal_behavior
-      @   ensures \result <==> (l >= 0 ? (\bigint)l : (\bigint)l + 2*((\bigint)Long.MAX_VALUE + 1)) < (s >= 0 ? (\bigint)s : (\bigint)s + 2*((\bigint)Long.MAX_VALUE + 1));
-      @   ensures \result <==> !(s >= 0 ? (l < 0 || s <= l) : (l < 0 && s <= l));
-      @   assignable \nothing;
-      @*/
-    private static boolean inverted(long s, long l) {
-        return U64.lt(l, s);
-    }
-
-    // linux 6.12 drivers/vhost/iotlb.c vhost_iotlb_add_range_ctx
+    // linux 6.12 drivers/vhost/iotlb.c vhost_iotlb_add_range_ctx (iova and iovaLast flipped)
     /*@ public normal_behavior
-      @   requires (iovaLast >= 0 ? (\bigint)iovaLast : (\bigint)iovaLast + 2*((\bigint)Long.MAX_VALUE + 1)) < (iova >= 0 ? (\bigint)iova : (\bigint)iova + 2*((\bigint)Long.MAX_VALUE + 1));
+      @   requires iovaLast < iova;
       @   ensures \result == EFAULT;
       @   assignable \nothing;
       @ also public normal_behavior
-      @   requires (iova >= 0 ? (\bigint)iova : (\bigint)iova + 2*((\bigint)Long.MAX_VALUE + 1)) <= (iovaLast >= 0 ? (\bigint)iovaLast : (\bigint)iovaLast + 2*((\bigint)Long.MAX_VALUE + 1)) && limit == 0;
+      @   requires iova <= iovaLast && limit == 0;
       @   ensures \result == EINVAL;
       @   assignable \nothing;
       @ also public normal_behavior
-      @   requires iova == 0 && iovaLast == -1L && limit > 0;
+      @   requires iova == Long.MIN_VALUE && iovaLast == Long.MAX_VALUE && limit > 0;
       @   requires limit < 2 || (!retire && n > limit - 2);
       @   ensures \result == ENOSPC;
       @   assignable \nothing;
       @ also public normal_behavior
-      @   requires iova == 0 && iovaLast == -1L && limit >= 2 && n + 2 <= limit;
+      @   requires iova == Long.MIN_VALUE && iovaLast == Long.MAX_VALUE && limit >= 2 && n + 2 <= limit;
       @   ensures \result == 0 && n == \old(n) + 2;
-      @   ensures start[n - 2] == 0 && last[n - 2] == Long.MAX_VALUE && addr[n - 2] == uaddr && perm[n - 2] == mperm;
-      @   ensures start[n - 1] == Long.MIN_VALUE && last[n - 1] == -1L && perm[n - 1] == mperm;
+      @   ensures start[n - 2] == Long.MIN_VALUE && last[n - 2] == -1L && addr[n - 2] == uaddr && perm[n - 2] == mperm;
+      @   ensures start[n - 1] == 0 && last[n - 1] == Long.MAX_VALUE && perm[n - 1] == mperm;
       @   ensures (\bigint)addr[n - 1] == (uaddr >= 0 ? (\bigint)uaddr + Long.MIN_VALUE : (\bigint)uaddr - Long.MIN_VALUE);
       @   assignable start[*], last[*], addr[*], perm[*], n;
       @ also public normal_behavior
-      @   requires iova == 0 && iovaLast == -1L && limit >= 2 && n + 2 > limit && retire;
+      @   requires iova == Long.MIN_VALUE && iovaLast == Long.MAX_VALUE && limit >= 2 && n + 2 > limit && retire;
       @   ensures \result == 0 && n == limit;
-      @   ensures start[n - 2] == 0 && last[n - 2] == Long.MAX_VALUE && addr[n - 2] == uaddr && perm[n - 2] == mperm;
-      @   ensures start[n - 1] == Long.MIN_VALUE && last[n - 1] == -1L && perm[n - 1] == mperm;
+      @   ensures start[n - 2] == Long.MIN_VALUE && last[n - 2] == -1L && addr[n - 2] == uaddr && perm[n - 2] == mperm;
+      @   ensures start[n - 1] == 0 && last[n - 1] == Long.MAX_VALUE && perm[n - 1] == mperm;
       @   ensures (\bigint)addr[n - 1] == (uaddr >= 0 ? (\bigint)uaddr + Long.MIN_VALUE : (\bigint)uaddr - Long.MIN_VALUE);
       @   assignable start[*], last[*], addr[*], perm[*], n;
       @ also public normal_behavior
-      @   requires (iova >= 0 ? (iovaLast < 0 || iova <= iovaLast) : (iovaLast < 0 && iova <= iovaLast)) && !(iova == 0 && iovaLast == -1L);
+      @   requires iova <= iovaLast && !(iova == Long.MIN_VALUE && iovaLast == Long.MAX_VALUE);
       @   requires limit > 0 && n < limit;
       @   ensures \result == 0 && n == \old(n) + 1;
       @   ensures start[n - 1] == iova && last[n - 1] == iovaLast && addr[n - 1] == uaddr && perm[n - 1] == mperm;
@@ -277,7 +279,7 @@ public final class Iotlb {
       @                                             && addr[j] == \old(addr[j]) && perm[j] == \old(perm[j]));
       @   assignable start[*], last[*], addr[*], perm[*], n;
       @ also public normal_behavior
-      @   requires (iova >= 0 ? (iovaLast < 0 || iova <= iovaLast) : (iovaLast < 0 && iova <= iovaLast)) && !(iova == 0 && iovaLast == -1L);
+      @   requires iova <= iovaLast && !(iova == Long.MIN_VALUE && iovaLast == Long.MAX_VALUE);
       @   requires limit > 0 && n >= limit && retire;
       @   ensures \result == 0 && n == \old(n);
       @   ensures start[n - 1] == iova && last[n - 1] == iovaLast && addr[n - 1] == uaddr && perm[n - 1] == mperm;
@@ -285,14 +287,14 @@ public final class Iotlb {
       @                                             && addr[j] == \old(addr[j + 1]) && perm[j] == \old(perm[j + 1]));
       @   assignable start[*], last[*], addr[*], perm[*], n;
       @ also public normal_behavior
-      @   requires (iova >= 0 ? (iovaLast < 0 || iova <= iovaLast) : (iovaLast < 0 && iova <= iovaLast)) && !(iova == 0 && iovaLast == -1L);
+      @   requires iova <= iovaLast && !(iova == Long.MIN_VALUE && iovaLast == Long.MAX_VALUE);
       @   requires limit > 0 && n >= limit && !retire;
       @   ensures \result == ENOSPC;
       @   assignable \nothing;
       @*/
     public int addRange(long iova, long iovaLast, long uaddr, int mperm) {
         //+ IotlbNoLastCheck.addRange[0]: vhost_iotlb_add_range_ctx without if (last < start) return -EFAULT (the seed's reading of claim 0004)
-        if (inverted(iova, iovaLast)) {
+        if (iovaLast < iova) {
             return EFAULT;
         }
         //- IotlbNoLastCheck
@@ -300,7 +302,7 @@ public final class Iotlb {
             return EINVAL;
         }
         //+ IotlbNoFullSplit.addRange[2]: vhost_iotlb_add_range_ctx without the split of [0, ULONG_MAX] into two halves (CVE-2022-48862)
-        if (iova == 0 && iovaLast == -1L) {
+        if (iova == Long.MIN_VALUE && iovaLast == Long.MAX_VALUE) {
             if (limit < 2 || (!retire && n > limit - 2)) {
                 return ENOSPC;
             }
@@ -320,14 +322,27 @@ public final class Iotlb {
         return 0;
     }
 
-    // linux 6.12 drivers/vhost/iotlb.c vhost_iotlb_del_range: free every map that overlaps [s, l]
+    // linux 6.12 drivers/vhost/iotlb.c vhost_iotlb_del_range: free every map that overlaps [s, l] (flipped)
     // (include/linux/interval_tree_generic.h: [a0, a1] and [b0, b1] intersect iff a0 <= b1 && b0 <= a1)
-    // (spec DelRange = SelectSeq(t, ~Overlaps): the maps that do not overlap stay, in order). Not yet proven.
+    // (spec DelRange = SelectSeq(t, ~Overlaps): the maps that do not overlap stay, in order)
+    /*@ public normal_behavior
+      @   ensures n <= \old(n);
+      @   ensures (\forall int j; 0 <= j && j < n; !(start[j] <= l && s <= last[j]));
+      @   assignable start[*], last[*], addr[*], perm[*], n;
+      @*/
     public void delRange(long s, long l) {
         int k = 0;
         int i = 0;
+        /*@ loop_invariant 0 <= k && k <= i && i <= n && n == \old(n);
+          @ loop_invariant (\forall int j; 0 <= j && j < k; !(start[j] <= l && s <= last[j])
+          @                                && start[j] <= last[j] && !(start[j] == Long.MIN_VALUE && last[j] == Long.MAX_VALUE));
+          @ loop_invariant (\forall int j; i <= j && j < n; start[j] == \old(start[j]) && last[j] == \old(last[j])
+          @                                && addr[j] == \old(addr[j]) && perm[j] == \old(perm[j]));
+          @ assignable start[*], last[*], addr[*], perm[*];
+          @ decreases n - i;
+          @*/
         while (i < n) {
-            if (!(U64.le(start[i], l) && U64.le(s, last[i]))) {
+            if (!(start[i] <= l && s <= last[i])) {
                 start[k] = start[i];
                 last[k] = last[i];
                 addr[k] = addr[i];
@@ -339,15 +354,33 @@ public final class Iotlb {
         n = k;
     }
 
-    // linux 6.12 drivers/vhost/iotlb.c vhost_iotlb_itree_first: the map overlapping [s, l] with the smallest
-    // start, the oldest among equal starts (spec First); -1 for none
-    // (include/linux/interval_tree_generic.h: [a0, a1] and [b0, b1] intersect iff a0 <= b1 && b0 <= a1).
-    // Not yet proven.
-    public int first(long s, long l) {
+    // linux 6.12 drivers/vhost/iotlb.c vhost_iotlb_itree_first: the map overlapping [s, l] (flipped) with the
+    // smallest start, the oldest among equal starts (spec First); -1 for none
+    // (include/linux/interval_tree_generic.h: [a0, a1] and [b0, b1] intersect iff a0 <= b1 && b0 <= a1)
+    /*@ public normal_behavior
+      @   ensures -1 <= \result && \result < n;
+      @   ensures \result >= 0 ==> start[\result] <= l && s <= last[\result];
+      @   ensures \result >= 0 ==> start[\result] <= last[\result]
+      @                         && !(start[\result] == Long.MIN_VALUE && last[\result] == Long.MAX_VALUE);
+      @   ensures \result >= 0 ==> (\forall int j; 0 <= j && j < n; start[j] <= l && s <= last[j] ==> start[\result] <= start[j]);
+      @   ensures \result >= 0 ==> (\forall int j; 0 <= j && j < \result; start[j] <= l && s <= last[j] ==> start[\result] < start[j]);
+      @   ensures \result < 0 ==> (\forall int j; 0 <= j && j < n; !(start[j] <= l && s <= last[j]));
+      @*/
+    public /*@ pure @*/ int first(long s, long l) {
         int best = -1;
         int i = 0;
+        /*@ loop_invariant 0 <= i && i <= n && -1 <= best && best < i;
+          @ loop_invariant best >= 0 ==> start[best] <= l && s <= last[best];
+          @ loop_invariant best >= 0 ==> start[best] <= last[best]
+          @                          && !(start[best] == Long.MIN_VALUE && last[best] == Long.MAX_VALUE);
+          @ loop_invariant best >= 0 ==> (\forall int j; 0 <= j && j < i; start[j] <= l && s <= last[j] ==> start[best] <= start[j]);
+          @ loop_invariant best >= 0 ==> (\forall int j; 0 <= j && j < best; start[j] <= l && s <= last[j] ==> start[best] < start[j]);
+          @ loop_invariant best < 0 ==> (\forall int j; 0 <= j && j < i; !(start[j] <= l && s <= last[j]));
+          @ assignable \nothing;
+          @ decreases n - i;
+          @*/
         while (i < n) {
-            if (U64.le(start[i], l) && U64.le(s, last[i]) && (best < 0 || U64.lt(start[i], start[best]))) {
+            if (start[i] <= l && s <= last[i] && (best < 0 || start[i] < start[best])) {
                 best = i;
             }
             i++;
@@ -355,22 +388,50 @@ public final class Iotlb {
         return best;
     }
 
+    // a[i] read through a method: KeY then knows the value is a long, which it does not for a value read
+    // from the heap (KeY issue #1324)
+    /*@ private normal_behavior
+      @   requires a != null && 0 <= i && i < a.length;
+      @   ensures \result == a[i];
+      @*/
+    private static /*@ pure @*/ long at(long[] a, int i) {
+        return a[i];
+    }
+
+    // a[i] read through a method, as above
+    /*@ private normal_behavior
+      @   requires a != null && 0 <= i && i < a.length;
+      @   ensures \result == a[i];
+      @*/
+    private static /*@ pure @*/ int at(int[] a, int i) {
+        return a[i];
+    }
+
     // translate_desc: size = map->size - addr + map->start with map->size = last - start + 1, i.e. last - addr + 1
     /*@ private normal_behavior
-      @   requires (a >= 0 ? (\bigint)a : (\bigint)a + 2*((\bigint)Long.MAX_VALUE + 1)) <= (la >= 0 ? (\bigint)la : (\bigint)la + 2*((\bigint)Long.MAX_VALUE + 1)) && (a != 0 || la != -1L);
-      @   ensures (\result >= 0 ? (\bigint)\result : (\bigint)\result + 2*((\bigint)Long.MAX_VALUE + 1)) == (la >= 0 ? (\bigint)la : (\bigint)la + 2*((\bigint)Long.MAX_VALUE + 1)) - (a >= 0 ? (\bigint)a : (\bigint)a + 2*((\bigint)Long.MAX_VALUE + 1)) + 1;
+      @   requires a <= la && !(a == Long.MIN_VALUE && la == Long.MAX_VALUE);
+      @   ensures (\result >= 0 ? (\bigint)\result : (\bigint)\result + 2*((\bigint)Long.MAX_VALUE + 1)) == (\bigint)la - (\bigint)a + 1;
       @*/
     private static /*@ pure @*/ long trSize(long la, long a) {
-        return U64.add(U64.sub(la, a), 1);
+        return la - a + 1;
     }
 
     // translate_desc: iov->iov_base = map->addr + addr - map->start (u64, wraps)
     /*@ private normal_behavior
-      @   requires (st >= 0 ? (\bigint)st : (\bigint)st + 2*((\bigint)Long.MAX_VALUE + 1)) <= (a >= 0 ? (\bigint)a : (\bigint)a + 2*((\bigint)Long.MAX_VALUE + 1));
-      @   ensures (\result >= 0 ? (\bigint)\result : (\bigint)\result + 2*((\bigint)Long.MAX_VALUE + 1)) == (ad >= 0 ? (\bigint)ad : (\bigint)ad + 2*((\bigint)Long.MAX_VALUE + 1)) + ((a >= 0 ? (\bigint)a : (\bigint)a + 2*((\bigint)Long.MAX_VALUE + 1)) - (st >= 0 ? (\bigint)st : (\bigint)st + 2*((\bigint)Long.MAX_VALUE + 1))) || (\result >= 0 ? (\bigint)\result : (\bigint)\result + 2*((\bigint)Long.MAX_VALUE + 1)) == (ad >= 0 ? (\bigint)ad : (\bigint)ad + 2*((\bigint)Long.MAX_VALUE + 1)) + ((a >= 0 ? (\bigint)a : (\bigint)a + 2*((\bigint)Long.MAX_VALUE + 1)) - (st >= 0 ? (\bigint)st : (\bigint)st + 2*((\bigint)Long.MAX_VALUE + 1))) - 2*((\bigint)Long.MAX_VALUE + 1);
+      @   requires st <= a;
+      @   ensures (\result >= 0 ? (\bigint)\result : (\bigint)\result + 2*((\bigint)Long.MAX_VALUE + 1)) == (ad >= 0 ? (\bigint)ad : (\bigint)ad + 2*((\bigint)Long.MAX_VALUE + 1)) + ((\bigint)a - (\bigint)st) || (\result >= 0 ? (\bigint)\result : (\bigint)\result + 2*((\bigint)Long.MAX_VALUE + 1)) == (ad >= 0 ? (\bigint)ad : (\bigint)ad + 2*((\bigint)Long.MAX_VALUE + 1)) + ((\bigint)a - (\bigint)st) - 2*((\bigint)Long.MAX_VALUE + 1);
       @*/
     private static /*@ pure @*/ long trHva(long ad, long a, long st) {
-        return U64.add(ad, U64.sub(a, st));
+        return ad + (a - st);
+    }
+
+    // translate_desc: map->perm & access, for access VHOST_ACCESS_RO or VHOST_ACCESS_WO (a single bit)
+    /*@ public normal_behavior
+      @   requires access == ACCESS_RO || access == ACCESS_WO;
+      @   ensures \result <==> (p / access) % 2 == 1;
+      @*/
+    public static /*@ pure @*/ boolean grants(int p, int access) {
+        return (p / access) % 2 == 1;
     }
 
     // translate_desc: iov->iov_len = min(len - s, size)
@@ -381,14 +442,70 @@ public final class Iotlb {
         return U64.lt(rem, size) ? rem : size;
     }
 
+    // (a helper: the class invariant is neither assumed nor re-proven here, translate does that)
+    // translate_desc's loop body once the map is found: size = map->size - addr + map->start;
+    // iov = {addr -> map->addr + addr - map->start, min(len - s, size)} as entry k; returns size
+    /*@ private normal_behavior
+      @   requires start != null && last != null && addr != null && 0 <= i && i < start.length && i < last.length
+      @         && i < addr.length;
+      @   requires start[i] <= a && a <= last[i] && rem != 0 && !(a == Long.MIN_VALUE && last[i] == Long.MAX_VALUE);
+      @   requires segIova != null && segHva != null && segLen != null && segMap != null;
+      @   requires 0 <= k && k < segIova.length && k < segHva.length && k < segLen.length && k < segMap.length;
+      @   requires segIova != segHva && segIova != segLen && segHva != segLen;
+      @   requires segIova != start && segIova != last && segIova != addr && segHva != start && segHva != last
+      @         && segHva != addr && segLen != start && segLen != last && segLen != addr && segMap != perm;
+      @   ensures (\result >= 0 ? (\bigint)\result : (\bigint)\result + 2*((\bigint)Long.MAX_VALUE + 1)) == (\bigint)last[i] - (\bigint)a + 1;
+      @   ensures segIova[k] == a && segMap[k] == i && segLen[k] != 0;
+      @   ensures (segLen[k] == rem && (rem >= 0 ? (\bigint)rem : (\bigint)rem + 2*((\bigint)Long.MAX_VALUE + 1)) < (\result >= 0 ? (\bigint)\result : (\bigint)\result + 2*((\bigint)Long.MAX_VALUE + 1))) || (segLen[k] == \result && (\result >= 0 ? (\bigint)\result : (\bigint)\result + 2*((\bigint)Long.MAX_VALUE + 1)) <= (rem >= 0 ? (\bigint)rem : (\bigint)rem + 2*((\bigint)Long.MAX_VALUE + 1)));
+      @   ensures (segHva[k] >= 0 ? (\bigint)segHva[k] : (\bigint)segHva[k] + 2*((\bigint)Long.MAX_VALUE + 1)) == (addr[i] >= 0 ? (\bigint)addr[i] : (\bigint)addr[i] + 2*((\bigint)Long.MAX_VALUE + 1)) + ((\bigint)a - (\bigint)start[i])
+      @        || (segHva[k] >= 0 ? (\bigint)segHva[k] : (\bigint)segHva[k] + 2*((\bigint)Long.MAX_VALUE + 1)) == (addr[i] >= 0 ? (\bigint)addr[i] : (\bigint)addr[i] + 2*((\bigint)Long.MAX_VALUE + 1)) + ((\bigint)a - (\bigint)start[i]) - 2*((\bigint)Long.MAX_VALUE + 1);
+      @   assignable segIova[k], segHva[k], segLen[k], segMap[k];
+      @*/
+    private /*@ helper @*/ long segment(int i, long a, long rem, int k, long[] segIova, long[] segHva, long[] segLen, int[] segMap) {
+        long size = trSize(at(last, i), a);
+        segIova[k] = a;
+        segHva[k] = trHva(at(addr, i), a, at(start, i));
+        segLen[k] = trMin(rem, size);
+        segMap[k] = i;
+        return size;
+    }
+
+    // translate_desc: addr += size (flipped addr plus a u64 size, wraps past the top of the IOVA space)
+    /*@ private normal_behavior
+      @   ensures (\bigint)a + (size >= 0 ? (\bigint)size : (\bigint)size + 2*((\bigint)Long.MAX_VALUE + 1)) <= Long.MAX_VALUE ==> (\bigint)\result == (\bigint)a + (size >= 0 ? (\bigint)size : (\bigint)size + 2*((\bigint)Long.MAX_VALUE + 1));
+      @*/
+    private static /*@ pure @*/ long trNext(long a, long size) {
+        return a + size;
+    }
+
+    // vhost_iotlb_itree_first, then translate_desc's miss and permission checks (if (map == NULL || map->start > addr)
+    // and if (!(map->perm & access))): the index of the map that translates addr, -1 for a miss, -2 for no permission
+    /*@ private normal_behavior
+      @   requires access == ACCESS_RO || access == ACCESS_WO;
+      @   ensures -2 <= \result && \result < n;
+      @   ensures \result >= 0 ==> start[\result] <= a && a <= last[\result]
+      @                        && !(a == Long.MIN_VALUE && last[\result] == Long.MAX_VALUE) && grants(perm[\result], access);
+      @*/
+    private /*@ pure @*/ int probe(long a, long l, int access) {
+        int i = first(a, l);
+        if (i < 0 || a < at(start, i)) {
+            return -1;
+        }
+        //+ IotlbNoPermCheck.probe[0]: translate_desc without if (!(map->perm & access)) return -EPERM
+        if (!grants(at(perm, i), access)) {
+            return -2;
+        }
+        //- IotlbNoPermCheck
+        return i;
+    }
+
     // linux 6.12 drivers/vhost/vhost.c translate_desc and drivers/vhost/vringh.c iotlb_translate (spec Walk):
     // while ((u64)len > s) { ret >= iov_size: -ENOBUFS; map = vhost_iotlb_itree_first(umem, addr, last);
     // miss: -EAGAIN (device IOTLB) / -EFAULT (memory table) / -EINVAL (vringh); !(map->perm & access): -EPERM;
     // size = map->size - addr + map->start; iov = {addr -> map->addr + addr - map->start, min(len - s, size)};
-    // s += size; addr += size; ++ret }. segMap[k] is the map segment k came from (the kernel's `map`): the
-    // witness the contract will name instead of an existential. Not yet proven; the intended contract covers
-    // requests that do not pass 2^64 and that start above 0 or meet no map ending at 2^64 - 1 (otherwise
-    // s += size wraps to 0 and the walk restarts: see the README). IotlbTest checks it on boundary tables.
+    // s += size; addr += size; ++ret }. qaddr and the segment IOVAs are flipped; segMap[k] is the map segment k
+    // came from (the kernel's `map`). The loop body's pieces are proven (probe, segment, U64.add, trNext); the
+    // loop as a whole has no contract yet: the README, "The IOTLB models", says what KeY left open.
     public int translate(int missErr, long qaddr, long qlen, int access, int iovSize,
                          long[] segIova, long[] segHva, long[] segLen, int[] segMap) {
         long qlast = qaddr + qlen - 1;
@@ -399,20 +516,16 @@ public final class Iotlb {
             if (ret >= iovSize) {
                 return ENOBUFS;
             }
-            int i = first(a, qlast);
-            if (i < 0 || U64.lt(a, start[i])) {
+            int i = probe(a, qlast, access);
+            if (i == -1) {
                 return missErr;
             }
-            if ((perm[i] / access) % 2 != 1) {
+            if (i == -2) {
                 return EPERM;
             }
-            long size = trSize(last[i], a);
-            segIova[ret] = a;
-            segHva[ret] = trHva(addr[i], a, start[i]);
-            segLen[ret] = trMin(U64.sub(qlen, s), size);
-            segMap[ret] = i;
+            long size = segment(i, a, U64.sub(qlen, s), ret, segIova, segHva, segLen, segMap);
             s = U64.add(s, size);
-            a = U64.add(a, size);
+            a = trNext(a, size);
             ret++;
         }
         return ret;
