@@ -1,5 +1,7 @@
 package org.vhostcheck.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -24,5 +26,19 @@ class ProveCommandTest {
         Path home = Cli.copyHome(dir);
         String line = Cli.run("prove", "--json", "--home", home.toString()).assertBadInput();
         assertTrue(line.contains("proofs.json"), line);
+    }
+
+    @Test
+    void onlyWithABadRegexIsBadInput() {
+        String line = Cli.run("prove", "--only", "U64(").assertBadInput();
+        assertTrue(line.contains("--only") && line.contains("regular expression"), line);
+    }
+
+    @Test
+    void onlyProvesJustTheMatchingMethods() {
+        Cli r = Cli.run("prove", "--json", "--only", "ref\\.U64\\.(add|lt)$");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("\"method\" : \"add\"") && r.out().contains("\"method\" : \"lt\""), r.out());
+        assertFalse(r.out().contains("\"method\" : \"sub\"") || r.out().contains("U64NoCarry"), r.out());
     }
 }
