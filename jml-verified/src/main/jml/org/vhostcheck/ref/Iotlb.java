@@ -442,9 +442,9 @@ public final class Iotlb {
         return U64.lt(rem, size) ? rem : size;
     }
 
-    // (a helper: the class invariant is neither assumed nor re-proven here, translate does that)
     // translate_desc's loop body once the map is found: size = map->size - addr + map->start;
     // iov = {addr -> map->addr + addr - map->start, min(len - s, size)} as entry k; returns size
+    // (a helper: the class invariant is neither assumed nor re-proven here; translate keeps it)
     /*@ private normal_behavior
       @   requires start != null && last != null && addr != null && 0 <= i && i < start.length && i < last.length
       @         && i < addr.length;
