@@ -11,7 +11,7 @@ package org.vhostcheck.ref;
  * unsigned value is the linear {@code (\bigint)f + 2^63}. {@link #flip} converts both ways. Every IOVA
  * argument and result (start, last, the request address, segment IOVAs) is flipped; host addresses,
  * lengths and sizes are plain u64 bit patterns, whose unsigned value the contracts write as
- * {@code (x >= 0 ? (\bigint)x : (\bigint)x + 2*((\bigint)Long.MAX_VALUE + 1)) = x >= 0 ? (\bigint)x : (\bigint)x + 2^64}, spelled out in full as in {@link U64}
+ * {@code U(x) = x >= 0 ? (\bigint)x : (\bigint)x + 2^64}, spelled out in full as in {@link U64}
  * (KeY's parser rejects a literal 2^64). The kernel's u64 compares of IOVAs become signed compares of
  * flipped values; its u64 sums and differences of IOVAs are the same bit operations either way.
  * Error results are negative errnos.
