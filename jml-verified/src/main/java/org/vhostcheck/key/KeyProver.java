@@ -100,10 +100,11 @@ public final class KeyProver {
             checkChoices(settings, env.getInitConfig().getActivatedChoices(), sourceDir.toString());
             List<ProofResult> results = new ArrayList<>();
             for (Target t : targets(env, twins)) {
-                if (only != null && !only.matcher(t.className() + "." + t.method()).find()) {
+                String key = t.className() + "." + t.method();
+                if (only != null && !only.matcher(key).find()) {
                     continue;
                 }
-                Integer steps = budgets.get(t.className() + "." + t.method());
+                Integer steps = budgets.get(key);
                 results.add(proveOne(env, t, steps == null ? settings : settings.withMaxSteps(steps), progress));
             }
             return results;

@@ -27,7 +27,7 @@ import static org.vhostcheck.ref.Iotlb.flip;
 
 /**
  * Runs {@link Iotlb} (the Java KeY proves) on u64 boundary values and on seeded random tables, checks the
- * proven postconditions with BigInteger arithmetic, and shows each broken twin's bug on a concrete input: the
+ * postconditions (translate's the intended, not yet proven one) with BigInteger arithmetic, and shows each broken twin's bug on a concrete input: the
  * twins are generated from Iotlb's guard markers exactly as KeY gets them, then compiled here. Iotlb takes and
  * stores IOVAs flipped ({@link Iotlb#flip}); the tests write a u64 IOVA x as {@code flip(x)}.
  */
@@ -228,7 +228,7 @@ class IotlbTest {
         return r;
     }
 
-    /** translate's precondition on the request (qaddr flipped): it does not pass 2^64, nor meets the walk's wrap. */
+    /** The intended contract's precondition on the request (qaddr flipped): it does not pass 2^64, nor meets the walk's wrap. */
     private static boolean inContract(Iotlb t, long qaddr, long qlen) {
         if (b(qaddr).add(u(qlen)).compareTo(TWO63) > 0) {
             return false;
@@ -241,7 +241,7 @@ class IotlbTest {
         return true;
     }
 
-    /** Calls translate (qaddr flipped) and checks the proven postcondition with BigInteger arithmetic. */
+    /** Calls translate (qaddr flipped) and checks its intended contract (README; not yet proven) with BigInteger arithmetic. */
     private static int checkWalk(Iotlb t, int miss, long qaddr, long qlen, int access, int iovSize) {
         long[] iova = new long[iovSize];
         long[] hva = new long[iovSize];
