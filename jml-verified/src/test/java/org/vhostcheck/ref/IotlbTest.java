@@ -27,7 +27,7 @@ import static org.vhostcheck.ref.Iotlb.flip;
 
 /**
  * Runs {@link Iotlb} (the Java KeY proves) on u64 boundary values and on seeded random tables, checks the
- * postconditions (translate's the intended, not yet proven one) with BigInteger arithmetic, and shows each broken twin's bug on a concrete input: the
+ * postconditions (for translate its intended contract, not yet proven) with BigInteger arithmetic, and shows each broken twin's bug on a concrete input: the
  * twins are generated from Iotlb's guard markers exactly as KeY gets them, then compiled here. Iotlb takes and
  * stores IOVAs flipped ({@link Iotlb#flip}); the tests write a u64 IOVA x as {@code flip(x)}.
  */
