@@ -29,8 +29,9 @@ import picocli.CommandLine.ParentCommand;
  */
 @Command(name = "fuzz", mixinStandardHelpOptions = true, description = "Fuzz one target (Jazzer) for a given time.")
 final class FuzzCommand implements Callable<Integer> {
-    /** Seconds one input may take before Jazzer reports it as a hang (an unbounded loop is a finding). */
-    static final int INPUT_TIMEOUT = 10;
+    /** Seconds one input may take before Jazzer reports it as a hang (an unbounded loop is a finding);
+     * generous, as the machine may be shared. */
+    static final int INPUT_TIMEOUT = 30;
     /** How often progress is shown. */
     static final long PROGRESS_NANOS = 10_000_000_000L;
 

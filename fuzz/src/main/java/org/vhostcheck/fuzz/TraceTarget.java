@@ -12,6 +12,14 @@ public final class TraceTarget {
     private TraceTarget() {
     }
 
+    /** Jazzer calls this once before fuzzing: loads (and instruments) the replay path outside the per-input timeout. */
+    public static void fuzzerInitialize() {
+        Oracle.parser(() -> Replayer.replay(Scratch.write("trace.ndjson", ("{\"format\":\"vhostcheck-trace/1\",\"spec\":\"U64Reg\","
+                + "\"actions\":[\"Load\"],\"constants\":{\"MaxSteps\":1}}\n{\"action\":\"Init\",\"params\":{},"
+                + "\"state\":{\"reg\":\"0x0\",\"carry\":false,\"steps\":0}}\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                "java"));
+    }
+
     public static void fuzzerTestOneInput(FuzzedDataProvider d) {
         Path f = Scratch.write("trace.ndjson", d.consumeRemainingAsBytes());
         Oracle.parser(() -> {

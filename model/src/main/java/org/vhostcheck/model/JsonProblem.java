@@ -12,7 +12,11 @@ public final class JsonProblem {
     public static String of(JsonProcessingException e) {
         String what;
         if (e instanceof JsonEOFException eof) {
-            what = "the text ends inside " + switch (eof.getTokenBeingDecoded() == null ? "" : eof.getTokenBeingDecoded().name()) {
+            // between values Jackson decodes no token; its message still names the open Object or Array
+            String open = eof.getTokenBeingDecoded() != null ? eof.getTokenBeingDecoded().name()
+                    : String.valueOf(eof.getOriginalMessage()).contains("close marker for Object") ? "START_OBJECT"
+                    : String.valueOf(eof.getOriginalMessage()).contains("close marker for Array") ? "START_ARRAY" : "";
+            what = "the text ends inside " + switch (open) {
                 case "START_OBJECT", "FIELD_NAME" -> "an object";
                 case "START_ARRAY" -> "an array";
                 case "VALUE_STRING" -> "a string";
