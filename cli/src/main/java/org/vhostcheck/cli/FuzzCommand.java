@@ -117,7 +117,6 @@ final class FuzzCommand implements Callable<Integer> {
         }
         main.progress().accept("fuzz " + t.name() + ": " + t.what() + ", " + seconds + " s (findings in " + findings + ")");
         long t0 = System.nanoTime();
-        long last = t0;
         long execs = 0;
         long cov = 0;
         long ft = 0;
@@ -126,6 +125,16 @@ final class FuzzCommand implements Callable<Integer> {
         List<String> files = new ArrayList<>();
         List<String> tail = new ArrayList<>();
         int exit;
+        // libFuzzer prints status only on news and at powers of two: show progress on a clock instead
+        java.util.concurrent.atomic.AtomicReference<String> shown = new java.util.concurrent.atomic.AtomicReference<>("starting");
+        java.util.concurrent.ScheduledExecutorService clock = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread th = new Thread(r, "fuzz-progress");
+            th.setDaemon(true);
+            return th;
+        });
+        clock.scheduleAtFixedRate(() -> main.progress().accept(String.format(Locale.ROOT, "fuzz %s: %s, %.0f s left",
+                t.name(), shown.get(), Math.max(0, seconds - (System.nanoTime() - t0) / 1e9))),
+                PROGRESS_NANOS, PROGRESS_NANOS, java.util.concurrent.TimeUnit.NANOSECONDS);
         try {
             Process p = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true).start();
             try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
@@ -148,14 +157,8 @@ final class FuzzCommand implements Callable<Integer> {
                     } else if ((m = WRITTEN.matcher(line)).matches() || (m = REPRODUCER.matcher(line)).matches()) {
                         files.add(work.resolve(m.group(1)).normalize().toString());
                     }
-                    long now = System.nanoTime();
-                    if (now - last >= PROGRESS_NANOS) {
-                        last = now;
-                        double el = (now - t0) / 1e9;
-                        main.progress().accept(String.format(Locale.ROOT,
-                                "fuzz %s: %,d execs (%,.0f/s), cov %d, ft %d, corpus %d, %d findings, %.0f s left",
-                                t.name(), execs, execs / el, cov, ft, corp, found.size(), Math.max(0, seconds - el)));
-                    }
+                    shown.set(String.format(Locale.ROOT, "%,d execs, cov %d, ft %d, corpus %d, %d findings",
+                            execs, cov, ft, corp, found.size()));
                 }
             }
             exit = p.waitFor();
@@ -164,6 +167,8 @@ final class FuzzCommand implements Callable<Integer> {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new VhostcheckException("interrupted while fuzzing " + t.name());
+        } finally {
+            clock.shutdownNow();
         }
         if (exit != 0 && found.isEmpty() && files.isEmpty()) {
             // Jazzer did not run (bad class path, unsupported platform): its last words say why

@@ -5,6 +5,9 @@ import com.fasterxml.jackson.core.io.JsonEOFException;
 
 /** What is wrong with a JSON input, as one short line for the user (no source excerpt, no Java types). */
 public final class JsonProblem {
+    /** Characters of Jackson's description kept. */
+    static final int MAX = 200;
+
     private JsonProblem() {
     }
 
@@ -33,6 +36,9 @@ public final class JsonProblem {
             what = m.replaceAll(" ?\\(start marker at \\[.*$", "")
                     .replaceAll("`[a-zA-Z0-9_.$]+[.$]([A-Za-z0-9_]+)`", "$1")
                     .replaceAll("\\s+", " ").strip();
+        }
+        if (what.length() > MAX) { // Jackson quotes the offending value, which may be any length
+            what = what.substring(0, MAX) + "...";
         }
         var loc = e.getLocation();
         return loc == null || loc.getLineNr() < 1 ? what
