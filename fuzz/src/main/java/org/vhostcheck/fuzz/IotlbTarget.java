@@ -20,11 +20,11 @@ import org.vhostcheck.ref.Iotlb;
  * unsigned values.
  *
  * <p>Not checked: Inv_ExactCoverage's clause that a successful walk's range does not pass 2^64.
- * This target found it false for today's walk (and so for spec/IotlbOps.tla's Walk, which TLC's
- * request bounds do not reach): with a map ending at 2^64 - 1 and one starting at 0, translate_desc
- * of [2^64 - 1, +0xff00) succeeds with two segments, the second at IOVA 0. Both segments are
- * mapped and permitted (still checked below); the wrap itself is pinned by IotlbTargetTest and
- * left to the spec (bounds and invariant) to decide.
+ * The class alone lets a walk wrap: with a map [2, 2^64 - 1] and one at [0, 0xffff], translate_desc of
+ * [2^64 - 1, +0xff00) succeeds with two segments, the second at IOVA 0 (both mapped and permitted,
+ * still checked below; OracleTest pins the wrap). Today's kernel refuses a map that large at the ioctl
+ * (umem_access_ok, vq_memory_access_ok), which the spec models and this target does not (README,
+ * "Robustness").
  */
 public final class IotlbTarget {
     /** Operations per input: enough to fill, evict and split a small table many times. */
