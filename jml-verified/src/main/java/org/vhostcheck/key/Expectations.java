@@ -54,8 +54,13 @@ public final class Expectations {
             if (ProofResult.OPEN.equals(e.expected()) != (e.twinOf() != null)) {
                 throw new KeyLoadException(file + ": " + name + ": twinOf is required for expected open and only there");
             }
-            if (e.maxSteps() != null && (e.twinOf() == null || e.maxSteps() < 1)) {
-                throw new KeyLoadException(file + ": " + name + ": maxSteps is for broken twins only, and at least 1");
+            if (e.maxSteps() != null && e.maxSteps() < 1) {
+                throw new KeyLoadException(file + ": " + name + ": maxSteps must be at least 1");
+            }
+            if (e.strategy() != null && (e.twinOf() != null || e.strategy().isEmpty()
+                    || e.strategy().values().stream().anyMatch(v -> v == null || v.isBlank()))) {
+                throw new KeyLoadException(file + ": " + name + ": strategy is a non-empty map of property to value,"
+                        + " for expected-closed methods only (their twins inherit it)");
             }
             if (byKey.put(e.key(), e) != null) {
                 throw new KeyLoadException(file + ": " + name + " is listed twice");
@@ -68,17 +73,41 @@ public final class Expectations {
                     throw new KeyLoadException(file + ": " + e.key() + ": twinOf " + e.twinOf()
                             + " is not a listed expected-closed method");
                 }
+                if (original.maxSteps() != null && (e.maxSteps() == null || e.maxSteps() < original.maxSteps())) {
+                    throw new KeyLoadException(file + ": " + e.key() + ": maxSteps must be at least the "
+                            + original.maxSteps() + " of " + e.twinOf() + ": a twin gets its original's budget");
+                }
             }
         }
         return List.copyOf(byKey.values());
     }
 
-    /** Per-method KeY step budgets ({@code class.method} to maxSteps) of the twins that set one. */
+    /** Per-method KeY step budgets ({@code class.method} to maxSteps) of the entries that set one. */
     public static Map<String, Integer> stepBudgets(List<Expectation> expected) {
         Map<String, Integer> out = new TreeMap<>();
         for (Expectation e : expected) {
             if (e.maxSteps() != null) {
                 out.put(e.key(), e.maxSteps());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Per-method strategy overrides ({@code class.method} to property to value): those of the entries
+     * that set one, and the same for each of their broken twins, so a twin runs exactly as its original.
+     */
+    public static Map<String, Map<String, String>> strategyOverrides(List<Expectation> expected) {
+        Map<String, Map<String, String>> own = new TreeMap<>();
+        for (Expectation e : expected) {
+            if (e.strategy() != null) {
+                own.put(e.key(), Map.copyOf(e.strategy()));
+            }
+        }
+        Map<String, Map<String, String>> out = new TreeMap<>(own);
+        for (Expectation e : expected) {
+            if (e.twinOf() != null && own.containsKey(e.twinOf())) {
+                out.put(e.key(), own.get(e.twinOf()));
             }
         }
         return out;

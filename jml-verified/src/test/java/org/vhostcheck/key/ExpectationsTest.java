@@ -69,6 +69,17 @@ class ExpectationsTest {
     }
 
     @Test
+    void aTwinRunsUnderItsOriginalsStrategy() {
+        Expectation add = new Expectation("a.U", "add", 2, "closed", null, "w", 100,
+                java.util.Map.of("QUERY_NEW_OPTIONS_KEY", "QUERY_OFF"));
+        Expectation twin = new Expectation("a.Twin", "add", 1, "open", "a.U.add", "w", 100);
+        assertEquals(java.util.Map.of("a.U.add", java.util.Map.of("QUERY_NEW_OPTIONS_KEY", "QUERY_OFF"),
+                        "a.Twin.add", java.util.Map.of("QUERY_NEW_OPTIONS_KEY", "QUERY_OFF")),
+                Expectations.strategyOverrides(List.of(add, twin)));
+        assertEquals(java.util.Map.of("a.U.add", 100, "a.Twin.add", 100), Expectations.stepBudgets(List.of(add, twin)));
+    }
+
+    @Test
     void malformedFilesAreOneLineErrors(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("proofs.json");
         Files.writeString(f, "{\"contracts\": [{\"class\": \"a.T\", \"method\": \"m\", \"cases\": 1,"
@@ -77,9 +88,22 @@ class ExpectationsTest {
         assertEquals(f + ": a.T.m: twinOf is required for expected open and only there", e.getMessage());
 
         Files.writeString(f, "{\"contracts\": [{\"class\": \"a.T\", \"method\": \"m\", \"cases\": 1,"
-                + " \"expected\": \"closed\", \"why\": \"w\", \"maxSteps\": 100}]}");
+                + " \"expected\": \"closed\", \"why\": \"w\", \"maxSteps\": 0}]}");
         e = assertThrows(KeyLoadException.class, () -> Expectations.load(f));
-        assertEquals(f + ": a.T.m: maxSteps is for broken twins only, and at least 1", e.getMessage());
+        assertEquals(f + ": a.T.m: maxSteps must be at least 1", e.getMessage());
+
+        Files.writeString(f, "{\"contracts\": [{\"class\": \"a.T\", \"method\": \"m\", \"cases\": 1,"
+                + " \"expected\": \"closed\", \"why\": \"w\", \"maxSteps\": 100},"
+                + " {\"class\": \"a.W\", \"method\": \"m\", \"cases\": 1, \"expected\": \"open\","
+                + " \"twinOf\": \"a.T.m\", \"why\": \"w\"}]}");
+        e = assertThrows(KeyLoadException.class, () -> Expectations.load(f));
+        assertEquals(f + ": a.W.m: maxSteps must be at least the 100 of a.T.m: a twin gets its original's budget",
+                e.getMessage());
+
+        Files.writeString(f, "{\"contracts\": [{\"class\": \"a.T\", \"method\": \"m\", \"cases\": 1,"
+                + " \"expected\": \"closed\", \"why\": \"w\", \"strategy\": {}}]}");
+        e = assertThrows(KeyLoadException.class, () -> Expectations.load(f));
+        assertTrue(e.getMessage().startsWith(f + ": a.T.m: strategy is a non-empty map"), e.getMessage());
 
         Files.writeString(f, "{\"contracts\": [{\"class\": \"a.T\", \"methd\": \"m\"}]}");
         e = assertThrows(KeyLoadException.class, () -> Expectations.load(f));
