@@ -11,7 +11,7 @@ package org.vhostcheck.ref;
  * unsigned value is the linear {@code (\bigint)f + 2^63}. {@link #flip} converts both ways. Every IOVA
  * argument and result (start, last, the request address, segment IOVAs) is flipped; host addresses,
  * lengths and sizes are plain u64 bit patterns, whose unsigned value the contracts write as
- * {@code U(x) = x >= 0 ? (\bigint)x : (\bigint)x + 2^64}, spelled out in full as in {@link U64}
+ * {@code (x >= 0 ? (\bigint)x : (\bigint)x + 2*((\bigint)Long.MAX_VALUE + 1)) = x >= 0 ? (\bigint)x : (\bigint)x + 2^64}, spelled out in full as in {@link U64}
  * (KeY's parser rejects a literal 2^64). The kernel's u64 compares of IOVAs become signed compares of
  * flipped values; its u64 sums and differences of IOVAs are the same bit operations either way.
  * Error results are negative errnos.
@@ -416,22 +416,40 @@ public final class Iotlb {
         return la - a + 1;
     }
 
-    // translate_desc: iov->iov_base = map->addr + addr - map->start (u64, wraps)
+    // translate_desc: iov->iov_base = map->addr + addr - map->start (u64, wraps; flipped addr and start give the
+    // same difference)
     /*@ private normal_behavior
-      @   requires st <= a;
-      @   ensures (\result >= 0 ? (\bigint)\result : (\bigint)\result + 2*((\bigint)Long.MAX_VALUE + 1)) == (ad >= 0 ? (\bigint)ad : (\bigint)ad + 2*((\bigint)Long.MAX_VALUE + 1)) + ((\bigint)a - (\bigint)st) || (\result >= 0 ? (\bigint)\result : (\bigint)\result + 2*((\bigint)Long.MAX_VALUE + 1)) == (ad >= 0 ? (\bigint)ad : (\bigint)ad + 2*((\bigint)Long.MAX_VALUE + 1)) + ((\bigint)a - (\bigint)st) - 2*((\bigint)Long.MAX_VALUE + 1);
+      @   ensures \result == (long) (ad + (a - st));
       @*/
     private static /*@ pure @*/ long trHva(long ad, long a, long st) {
         return ad + (a - st);
     }
 
+    // the last IOVA a + len - 1 of len bytes at the flipped a: the u64 sum, exact when it does not pass 2^64
+    /*@ private normal_behavior
+      @   ensures \result == (long) (a + len - 1);
+      @   ensures len != 0 && (\bigint)a + (len >= 0 ? (\bigint)len : (\bigint)len + 2*((\bigint)Long.MAX_VALUE + 1)) - 1 <= Long.MAX_VALUE ==> (\bigint)\result == (\bigint)a + (len >= 0 ? (\bigint)len : (\bigint)len + 2*((\bigint)Long.MAX_VALUE + 1)) - 1;
+      @*/
+    private static /*@ pure @*/ long trLast(long a, long len) {
+        return a + len - 1;
+    }
+
+    // translate_desc: last = addr + len - 1 for the flipped request addr and flipped len, exact when the
+    // request does not pass 2^64
+    /*@ private normal_behavior
+      @   ensures lenF != Long.MIN_VALUE && (\bigint)a + ((\bigint)lenF - Long.MIN_VALUE) - 1 <= Long.MAX_VALUE
+      @           ==> (\bigint)\result == (\bigint)a + ((\bigint)lenF - Long.MIN_VALUE) - 1;
+      @*/
+    private static /*@ pure @*/ long trLastF(long a, long lenF) {
+        return a + flip(lenF) - 1;
+    }
+
     // translate_desc: map->perm & access, for access VHOST_ACCESS_RO or VHOST_ACCESS_WO (a single bit)
     /*@ public normal_behavior
-      @   requires access == ACCESS_RO || access == ACCESS_WO;
-      @   ensures \result <==> (p / access) % 2 == 1;
+      @   ensures \result <==> (int) (p & access) != 0;
       @*/
     public static /*@ pure @*/ boolean grants(int p, int access) {
-        return (p / access) % 2 == 1;
+        return (p & access) != 0;
     }
 
     // translate_desc: iov->iov_len = min(len - s, size)
@@ -443,34 +461,51 @@ public final class Iotlb {
     }
 
     // translate_desc's loop body once the map is found: size = map->size - addr + map->start;
-    // iov = {addr -> map->addr + addr - map->start, min(len - s, size)} as entry k; returns size
+    // iov = {addr -> map->addr + addr - map->start, min(len - s, size)} as entry k, with its IOVA range
+    // [segIova[k], segLast[k]] (flipped) and the map it came from; returns size
     // (a helper: the class invariant is neither assumed nor re-proven here; translate keeps it)
     /*@ private normal_behavior
       @   requires start != null && last != null && addr != null && 0 <= i && i < start.length && i < last.length
       @         && i < addr.length;
       @   requires start[i] <= a && a <= last[i] && rem != 0 && !(a == Long.MIN_VALUE && last[i] == Long.MAX_VALUE);
-      @   requires segIova != null && segHva != null && segLen != null && segMap != null;
-      @   requires 0 <= k && k < segIova.length && k < segHva.length && k < segLen.length && k < segMap.length;
-      @   requires segIova != segHva && segIova != segLen && segHva != segLen;
-      @   requires segIova != start && segIova != last && segIova != addr && segHva != start && segHva != last
-      @         && segHva != addr && segLen != start && segLen != last && segLen != addr && segMap != perm;
+      @   requires segIova != null && segLast != null && segHva != null && segLen != null && segMap != null;
+      @   requires 0 <= k && k < segIova.length && k < segLast.length && k < segHva.length && k < segLen.length
+      @         && k < segMap.length;
+      @   requires segIova != segLast && segIova != segHva && segIova != segLen && segLast != segHva
+      @         && segLast != segLen && segHva != segLen;
+      @   requires segIova != start && segIova != last && segIova != addr && segLast != start && segLast != last
+      @         && segLast != addr && segHva != start && segHva != last && segHva != addr && segLen != start
+      @         && segLen != last && segLen != addr && segMap != perm;
       @   ensures (\result >= 0 ? (\bigint)\result : (\bigint)\result + 2*((\bigint)Long.MAX_VALUE + 1)) == (\bigint)last[i] - (\bigint)a + 1;
-      @   ensures segIova[k] == a && segMap[k] == i && segLen[k] != 0;
-      @   ensures (segLen[k] == rem && (rem >= 0 ? (\bigint)rem : (\bigint)rem + 2*((\bigint)Long.MAX_VALUE + 1)) < (\result >= 0 ? (\bigint)\result : (\bigint)\result + 2*((\bigint)Long.MAX_VALUE + 1))) || (segLen[k] == \result && (\result >= 0 ? (\bigint)\result : (\bigint)\result + 2*((\bigint)Long.MAX_VALUE + 1)) <= (rem >= 0 ? (\bigint)rem : (\bigint)rem + 2*((\bigint)Long.MAX_VALUE + 1)));
-      @   ensures (segHva[k] >= 0 ? (\bigint)segHva[k] : (\bigint)segHva[k] + 2*((\bigint)Long.MAX_VALUE + 1)) == (addr[i] >= 0 ? (\bigint)addr[i] : (\bigint)addr[i] + 2*((\bigint)Long.MAX_VALUE + 1)) + ((\bigint)a - (\bigint)start[i])
-      @        || (segHva[k] >= 0 ? (\bigint)segHva[k] : (\bigint)segHva[k] + 2*((\bigint)Long.MAX_VALUE + 1)) == (addr[i] >= 0 ? (\bigint)addr[i] : (\bigint)addr[i] + 2*((\bigint)Long.MAX_VALUE + 1)) + ((\bigint)a - (\bigint)start[i]) - 2*((\bigint)Long.MAX_VALUE + 1);
-      @   assignable segIova[k], segHva[k], segLen[k], segMap[k];
+      @   ensures segIova[k] == a && segMap[k] == i;
+      @   ensures segLast[k] == (long) (segIova[k] + segLen[k] - 1) && segHva[k] == (long) (addr[i] + (segIova[k] - start[i]));
+      @   ensures a <= segLast[k] && segLast[k] <= last[i];
+      @   ensures ((rem >= 0 ? (\bigint)rem : (\bigint)rem + 2*((\bigint)Long.MAX_VALUE + 1)) < (\result >= 0 ? (\bigint)\result : (\bigint)\result + 2*((\bigint)Long.MAX_VALUE + 1)) && (\bigint)segLast[k] == (\bigint)a + (rem >= 0 ? (\bigint)rem : (\bigint)rem + 2*((\bigint)Long.MAX_VALUE + 1)) - 1)
+      @        || ((\result >= 0 ? (\bigint)\result : (\bigint)\result + 2*((\bigint)Long.MAX_VALUE + 1)) <= (rem >= 0 ? (\bigint)rem : (\bigint)rem + 2*((\bigint)Long.MAX_VALUE + 1)) && segLast[k] == last[i]);
+      @   assignable segIova[k], segLast[k], segHva[k], segLen[k], segMap[k];
       @*/
-    private /*@ helper @*/ long segment(int i, long a, long rem, int k, long[] segIova, long[] segHva, long[] segLen, int[] segMap) {
+    private /*@ helper @*/ long segment(int i, long a, long rem, int k, long[] segIova, long[] segLast, long[] segHva,
+                                        long[] segLen, int[] segMap) {
         long size = trSize(at(last, i), a);
+        long len = trMin(rem, size);
         segIova[k] = a;
+        segLen[k] = len;
+        segLast[k] = trLast(a, len);
         segHva[k] = trHva(at(addr, i), a, at(start, i));
-        segLen[k] = trMin(rem, size);
         segMap[k] = i;
         return size;
     }
 
-    // translate_desc: addr += size (flipped addr plus a u64 size, wraps past the top of the IOVA space)
+    // translate_desc: len - s, on the flipped len and s of the loop (the same bits as the u64 difference)
+    /*@ private normal_behavior
+      @   requires sF < lenF;
+      @   ensures (\result >= 0 ? (\bigint)\result : (\bigint)\result + 2*((\bigint)Long.MAX_VALUE + 1)) == (\bigint)lenF - (\bigint)sF;
+      @*/
+    private static /*@ pure @*/ long trRem(long lenF, long sF) {
+        return lenF - sF;
+    }
+
+    // translate_desc: addr += size and s += size (a flipped value plus a u64 size, wraps past the top)
     /*@ private normal_behavior
       @   ensures (\bigint)a + (size >= 0 ? (\bigint)size : (\bigint)size + 2*((\bigint)Long.MAX_VALUE + 1)) <= Long.MAX_VALUE ==> (\bigint)\result == (\bigint)a + (size >= 0 ? (\bigint)size : (\bigint)size + 2*((\bigint)Long.MAX_VALUE + 1));
       @*/
@@ -481,10 +516,9 @@ public final class Iotlb {
     // vhost_iotlb_itree_first, then translate_desc's miss and permission checks (if (map == NULL || map->start > addr)
     // and if (!(map->perm & access))): the index of the map that translates addr, -1 for a miss, -2 for no permission
     /*@ private normal_behavior
-      @   requires access == ACCESS_RO || access == ACCESS_WO;
       @   ensures -2 <= \result && \result < n;
       @   ensures \result >= 0 ==> start[\result] <= a && a <= last[\result]
-      @                        && !(a == Long.MIN_VALUE && last[\result] == Long.MAX_VALUE) && grants(perm[\result], access);
+      @                        && !(a == Long.MIN_VALUE && last[\result] == Long.MAX_VALUE) && (perm[\result] & access) != 0;
       @*/
     private /*@ pure @*/ int probe(long a, long l, int access) {
         int i = first(a, l);
@@ -503,16 +537,62 @@ public final class Iotlb {
     // while ((u64)len > s) { ret >= iov_size: -ENOBUFS; map = vhost_iotlb_itree_first(umem, addr, last);
     // miss: -EAGAIN (device IOTLB) / -EFAULT (memory table) / -EINVAL (vringh); !(map->perm & access): -EPERM;
     // size = map->size - addr + map->start; iov = {addr -> map->addr + addr - map->start, min(len - s, size)};
-    // s += size; addr += size; ++ret }. qaddr and the segment IOVAs are flipped; segMap[k] is the map segment k
-    // came from (the kernel's `map`). The loop body's pieces are proven (probe, segment, U64.add, trNext); the
-    // loop as a whole has no contract yet: the README, "The IOTLB models", says what KeY left open.
-    public int translate(int missErr, long qaddr, long qlen, int access, int iovSize,
-                         long[] segIova, long[] segHva, long[] segLen, int[] segMap) {
-        long qlast = qaddr + qlen - 1;
+    // s += size; addr += size; ++ret }. qaddr and the segment IOVA ranges [segIova[k], segLast[k]] are flipped;
+    // segMap[k] is the map segment k came from (the kernel's `map`): the witness the contract names instead of an
+    // existential. The contract covers requests that do not pass 2^64 and that start above 0 or meet no map
+    // ending at 2^64 - 1: otherwise s += size can wrap to 0 and the kernel walks again (the README, "The IOTLB
+    // models").
+    /*@ public normal_behavior
+      @   requires missErr < 0 && ACCESS_RO <= access && access <= ACCESS_WO && iovSize >= 0;
+      @   requires segIova != null && segLast != null && segHva != null && segLen != null && segMap != null;
+      @   requires segIova.length >= iovSize && segLast.length >= iovSize && segHva.length >= iovSize
+      @         && segLen.length >= iovSize && segMap.length >= iovSize;
+      @   requires segIova != segLast && segIova != segHva && segIova != segLen && segLast != segHva
+      @         && segLast != segLen && segHva != segLen;
+      @   requires segIova != start && segIova != last && segIova != addr && segLast != start && segLast != last
+      @         && segLast != addr && segHva != start && segHva != last && segHva != addr && segLen != start
+      @         && segLen != last && segLen != addr && segMap != perm;
+      @   requires (\bigint)qaddr + ((\bigint)qlenF - Long.MIN_VALUE) <= (\bigint)Long.MAX_VALUE + 1;
+      @   requires (\forall int j; 0 <= j && j < n; qaddr != Long.MIN_VALUE || last[j] != Long.MAX_VALUE);
+      @   ensures \result == ENOBUFS || \result == EPERM || \result == missErr || (0 <= \result && \result <= iovSize);
+      @   ensures \result >= 0 ==> (\result == 0 <==> qlenF == Long.MIN_VALUE);
+      @   ensures \result > 0 ==> segIova[0] == qaddr
+      @        && (\bigint)segLast[\result - 1] == (\bigint)qaddr + ((\bigint)qlenF - Long.MIN_VALUE) - 1;
+      @   ensures \result >= 0 ==> (\forall int k; 0 <= k && k < \result - 1; (\bigint)segLast[k] + 1 == segIova[k + 1]);
+      @   ensures \result >= 0 ==> (\forall int k; 0 <= k && k < \result;
+      @        0 <= segMap[k] && segMap[k] < n && (perm[segMap[k]] & access) != 0
+      @     && start[segMap[k]] <= segIova[k] && segIova[k] <= segLast[k] && segLast[k] <= last[segMap[k]]
+      @     && segLast[k] == (long) (segIova[k] + segLen[k] - 1)
+      @     && segHva[k] == (long) (addr[segMap[k]] + (segIova[k] - start[segMap[k]])));
+      @   assignable segIova[*], segLast[*], segHva[*], segLen[*], segMap[*];
+      @*/
+    public int translate(int missErr, long qaddr, long qlenF, int access, int iovSize,
+                         long[] segIova, long[] segLast, long[] segHva, long[] segLen, int[] segMap) {
+        long qlast = trLastF(qaddr, qlenF);
+        // s and len flipped: the kernel's u64 compare (u64)len > s is the signed compare of the flipped values,
+        // and s += size is the same bit operation either way
+        long lenF = qlenF;
+        long sF = Long.MIN_VALUE;
         long a = qaddr;
-        long s = 0;
         int ret = 0;
-        while (U64.lt(s, qlen)) {
+        /*@ loop_invariant \invariant_for(this);
+          @ loop_invariant Long.MIN_VALUE <= sF && sF <= Long.MAX_VALUE && Long.MIN_VALUE <= a && a <= Long.MAX_VALUE;
+          @ loop_invariant 0 <= ret && ret <= iovSize;
+          @ loop_invariant ret == 0 <==> sF == Long.MIN_VALUE;
+          @ loop_invariant (\bigint)sF - Long.MIN_VALUE <= (\bigint)Long.MAX_VALUE - (\bigint)qaddr + 1;
+          @ loop_invariant sF < lenF ==> (\bigint)a == (\bigint)qaddr + ((\bigint)sF - Long.MIN_VALUE);
+          @ loop_invariant ret > 0 ==> segIova[0] == qaddr;
+          @ loop_invariant ret > 0 ==> (sF < lenF ? (\bigint)segLast[ret - 1] + 1 == a : segLast[ret - 1] == qlast);
+          @ loop_invariant (\forall int k; 0 <= k && k < ret - 1; (\bigint)segLast[k] + 1 == segIova[k + 1]);
+          @ loop_invariant (\forall int k; 0 <= k && k < ret;
+          @        0 <= segMap[k] && segMap[k] < n && (perm[segMap[k]] & access) != 0
+          @     && start[segMap[k]] <= segIova[k] && segIova[k] <= segLast[k] && segLast[k] <= last[segMap[k]]
+          @     && segLast[k] == (long) (segIova[k] + segLen[k] - 1)
+          @     && segHva[k] == (long) (addr[segMap[k]] + (segIova[k] - start[segMap[k]])));
+          @ assignable segIova[*], segLast[*], segHva[*], segLen[*], segMap[*];
+          @ decreases (\bigint)Long.MAX_VALUE - (\bigint)sF;
+          @*/
+        while (sF < lenF) {
             if (ret >= iovSize) {
                 return ENOBUFS;
             }
@@ -523,8 +603,8 @@ public final class Iotlb {
             if (i == -2) {
                 return EPERM;
             }
-            long size = segment(i, a, U64.sub(qlen, s), ret, segIova, segHva, segLen, segMap);
-            s = U64.add(s, size);
+            long size = segment(i, a, trRem(lenF, sF), ret, segIova, segLast, segHva, segLen, segMap);
+            sF = trNext(sF, size);
             a = trNext(a, size);
             ret++;
         }
