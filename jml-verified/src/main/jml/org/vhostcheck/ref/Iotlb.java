@@ -553,13 +553,13 @@ public final class Iotlb {
       @         && segLast != addr && segHva != start && segHva != last && segHva != addr && segLen != start
       @         && segLen != last && segLen != addr && segMap != perm;
       @   requires (\bigint)qaddr + ((\bigint)qlenF - Long.MIN_VALUE) <= (\bigint)Long.MAX_VALUE + 1;
-      @   requires (\forall int j; 0 <= j && j < n; qaddr != Long.MIN_VALUE || last[j] != Long.MAX_VALUE);
+      @   requires (\forall \bigint j; 0 <= j && j < n; qaddr != Long.MIN_VALUE || last[j] != Long.MAX_VALUE);
       @   ensures \result == ENOBUFS || \result == EPERM || \result == missErr || (0 <= \result && \result <= iovSize);
       @   ensures \result >= 0 ==> (\result == 0 <==> qlenF == Long.MIN_VALUE);
       @   ensures \result > 0 ==> segIova[0] == qaddr
       @        && (\bigint)segLast[\result - 1] == (\bigint)qaddr + ((\bigint)qlenF - Long.MIN_VALUE) - 1;
-      @   ensures \result >= 0 ==> (\forall int k; 0 <= k && k < \result - 1; (\bigint)segLast[k] + 1 == segIova[k + 1]);
-      @   ensures \result >= 0 ==> (\forall int k; 0 <= k && k < \result;
+      @   ensures \result >= 0 ==> (\forall \bigint k; 0 <= k && k < \result - 1; (\bigint)segLast[k] + 1 == segIova[k + 1]);
+      @   ensures \result >= 0 ==> (\forall \bigint k; 0 <= k && k < \result;
       @        0 <= segMap[k] && segMap[k] < n && (perm[segMap[k]] & access) != 0
       @     && start[segMap[k]] <= segIova[k] && segIova[k] <= segLast[k] && segLast[k] <= last[segMap[k]]
       @     && segLast[k] == (long) (segIova[k] + segLen[k] - 1)
@@ -583,8 +583,8 @@ public final class Iotlb {
           @ loop_invariant sF < lenF ==> (\bigint)a == (\bigint)qaddr + ((\bigint)sF - Long.MIN_VALUE);
           @ loop_invariant ret > 0 ==> segIova[0] == qaddr;
           @ loop_invariant ret > 0 ==> (sF < lenF ? (\bigint)segLast[ret - 1] + 1 == a : segLast[ret - 1] == qlast);
-          @ loop_invariant (\forall int k; 0 <= k && k < ret - 1; (\bigint)segLast[k] + 1 == segIova[k + 1]);
-          @ loop_invariant (\forall int k; 0 <= k && k < ret;
+          @ loop_invariant (\forall \bigint k; 0 <= k && k < ret - 1; (\bigint)segLast[k] + 1 == segIova[k + 1]);
+          @ loop_invariant (\forall \bigint k; 0 <= k && k < ret;
           @        0 <= segMap[k] && segMap[k] < n && (perm[segMap[k]] & access) != 0
           @     && start[segMap[k]] <= segIova[k] && segIova[k] <= segLast[k] && segLast[k] <= last[segMap[k]]
           @     && segLast[k] == (long) (segIova[k] + segLen[k] - 1)
