@@ -460,6 +460,17 @@ public final class Iotlb {
         return U64.lt(rem, size) ? rem : size;
     }
 
+    // one iov entry of translate_desc from the map [st, la] at host ad: inside the map, iov_len and
+    // iov_base as the kernel computes them (mod 2^64); a function of its arguments only
+    /*@ public normal_behavior
+      @   ensures \result <==> st <= iova && iova <= lastS && lastS <= la
+      @        && lastS == (long) (iova + len - 1) && hva == (long) (ad + (iova - st));
+      @   accessible \nothing;
+      @*/
+    public static /*@ pure @*/ boolean segOk(long st, long la, long ad, long iova, long lastS, long len, long hva) {
+        return st <= iova && iova <= lastS && lastS <= la && lastS == iova + len - 1 && hva == ad + (iova - st);
+    }
+
     // translate_desc's loop body once the map is found: size = map->size - addr + map->start;
     // iov = {addr -> map->addr + addr - map->start, min(len - s, size)} as entry k, with its IOVA range
     // [segIova[k], segLast[k]] (flipped) and the map it came from; returns size
@@ -480,6 +491,7 @@ public final class Iotlb {
       @   ensures segIova[k] == a && segMap[k] == i;
       @   ensures segLast[k] == (long) (segIova[k] + segLen[k] - 1) && segHva[k] == (long) (addr[i] + (segIova[k] - start[i]));
       @   ensures a <= segLast[k] && segLast[k] <= last[i];
+      @   ensures segOk(start[i], last[i], addr[i], segIova[k], segLast[k], segLen[k], segHva[k]);
       @   ensures ((rem >= 0 ? (\bigint)rem : (\bigint)rem + 2*((\bigint)Long.MAX_VALUE + 1)) < (\result >= 0 ? (\bigint)\result : (\bigint)\result + 2*((\bigint)Long.MAX_VALUE + 1)) && (\bigint)segLast[k] == (\bigint)a + (rem >= 0 ? (\bigint)rem : (\bigint)rem + 2*((\bigint)Long.MAX_VALUE + 1)) - 1)
       @        || ((\result >= 0 ? (\bigint)\result : (\bigint)\result + 2*((\bigint)Long.MAX_VALUE + 1)) <= (rem >= 0 ? (\bigint)rem : (\bigint)rem + 2*((\bigint)Long.MAX_VALUE + 1)) && segLast[k] == last[i]);
       @   assignable segIova[k], segLast[k], segHva[k], segLen[k], segMap[k];
@@ -561,9 +573,7 @@ public final class Iotlb {
       @   ensures \result >= 0 ==> (\forall \bigint k; 0 <= k && k < \result - 1; (\bigint)segLast[k] + 1 == segIova[k + 1]);
       @   ensures \result >= 0 ==> (\forall \bigint k; 0 <= k && k < \result;
       @        0 <= segMap[k] && segMap[k] < n && (perm[segMap[k]] & access) != 0
-      @     && start[segMap[k]] <= segIova[k] && segIova[k] <= segLast[k] && segLast[k] <= last[segMap[k]]
-      @     && segLast[k] == (long) (segIova[k] + segLen[k] - 1)
-      @     && segHva[k] == (long) (addr[segMap[k]] + (segIova[k] - start[segMap[k]])));
+      @     && segOk(start[segMap[k]], last[segMap[k]], addr[segMap[k]], segIova[k], segLast[k], segLen[k], segHva[k]));
       @   assignable segIova[*], segLast[*], segHva[*], segLen[*], segMap[*];
       @*/
     public int translate(int missErr, long qaddr, long qlenF, int access, int iovSize,
@@ -586,9 +596,7 @@ public final class Iotlb {
           @ loop_invariant (\forall \bigint k; 0 <= k && k < ret - 1; (\bigint)segLast[k] + 1 == segIova[k + 1]);
           @ loop_invariant (\forall \bigint k; 0 <= k && k < ret;
           @        0 <= segMap[k] && segMap[k] < n && (perm[segMap[k]] & access) != 0
-          @     && start[segMap[k]] <= segIova[k] && segIova[k] <= segLast[k] && segLast[k] <= last[segMap[k]]
-          @     && segLast[k] == (long) (segIova[k] + segLen[k] - 1)
-          @     && segHva[k] == (long) (addr[segMap[k]] + (segIova[k] - start[segMap[k]])));
+          @     && segOk(start[segMap[k]], last[segMap[k]], addr[segMap[k]], segIova[k], segLast[k], segLen[k], segHva[k]));
           @ assignable segIova[*], segLast[*], segHva[*], segLen[*], segMap[*];
           @ decreases (\bigint)Long.MAX_VALUE - (\bigint)sF;
           @*/
