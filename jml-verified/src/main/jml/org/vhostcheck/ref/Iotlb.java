@@ -492,6 +492,7 @@ public final class Iotlb {
       @   ensures segLast[k] == (long) (segIova[k] + segLen[k] - 1) && segHva[k] == (long) (addr[i] + (segIova[k] - start[i]));
       @   ensures a <= segLast[k] && segLast[k] <= last[i];
       @   ensures segOk(start[i], last[i], addr[i], segIova[k], segLast[k], segLen[k], segHva[k]);
+      @   ensures last[i] <= Long.MAX_VALUE;
       @   ensures ((rem >= 0 ? (\bigint)rem : (\bigint)rem + 2*((\bigint)Long.MAX_VALUE + 1)) < (\result >= 0 ? (\bigint)\result : (\bigint)\result + 2*((\bigint)Long.MAX_VALUE + 1)) && (\bigint)segLast[k] == (\bigint)a + (rem >= 0 ? (\bigint)rem : (\bigint)rem + 2*((\bigint)Long.MAX_VALUE + 1)) - 1)
       @        || ((\result >= 0 ? (\bigint)\result : (\bigint)\result + 2*((\bigint)Long.MAX_VALUE + 1)) <= (rem >= 0 ? (\bigint)rem : (\bigint)rem + 2*((\bigint)Long.MAX_VALUE + 1)) && segLast[k] == last[i]);
       @   assignable segIova[k], segLast[k], segHva[k], segLen[k], segMap[k];
