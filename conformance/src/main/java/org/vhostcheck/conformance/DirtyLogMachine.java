@@ -544,7 +544,7 @@ final class DirtyLogMachine implements Machine {
         }
         marked = readIvs(s, "marked");
         dirty = readIvs(s, "dirty");
-        ret = (int) integer(s, "ret");
+        ret = Fields.intIn(s, "ret", Integer.MIN_VALUE, Integer.MAX_VALUE);
     }
 
     private static Set<Iv> readIvs(JsonNode s, String f) {

@@ -46,4 +46,22 @@ final class Fields {
         }
         return v.booleanValue();
     }
+
+    /** A header constant that sizes the Java model's arrays: bounded, so a trace cannot make it allocate without limit. */
+    static int intConst(JsonNode c, String f, int min, int max) {
+        int v = intConst(c, f);
+        if (v < min || v > max) {
+            throw new BadTraceException("header: constants." + f + " = " + v + " is outside " + min + ".." + max);
+        }
+        return v;
+    }
+
+    /** A small whole number (a permission, an access mode, an errno, a step count) within its range. */
+    static int intIn(JsonNode s, String f, int min, int max) {
+        long v = integer(s, f);
+        if (v < min || v > max) {
+            throw new BadTraceException(f + ": " + v + " is outside " + min + ".." + max);
+        }
+        return (int) v;
+    }
 }

@@ -14,11 +14,15 @@ public final class Hex {
     /** Parses a trace u64; {@link ReplayException} says what is wrong with it. */
     public static long parse(JsonNode node, String what) {
         if (node == null || !node.isTextual()) {
-            throw new BadTraceException(what + ": expected a u64 as a \"0x...\" string, found " + node);
+            String found = String.valueOf(node);
+            throw new BadTraceException(what + ": expected a u64 as a \"0x...\" string, found "
+                    + (found.length() <= 40 ? found : found.substring(0, 40) + "..."));
         }
         String s = node.textValue();
         if (!s.matches("0x[0-9a-fA-F]{1,16}")) {
-            throw new BadTraceException(what + ": '" + s + "' is not a u64 (\"0x\" and 1 to 16 hex digits)");
+            // quote at most what a u64 could be, plus a little: the value is input of any length
+            String shown = s.length() <= 24 ? s : s.substring(0, 24) + "...";
+            throw new BadTraceException(what + ": '" + shown + "' is not a u64 (\"0x\" and 1 to 16 hex digits)");
         }
         return Long.parseUnsignedLong(s.substring(2), 16);
     }

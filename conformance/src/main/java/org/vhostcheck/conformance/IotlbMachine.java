@@ -41,6 +41,9 @@ final class IotlbMachine implements Machine {
     /** The guards of spec/IotlbOps.tla and spec/Iotlb.tla; today's kernel has them all. */
     private static final List<String> GUARDS = List.of("LastChecked", "FullRangeSplit", "PermChecked", "LimitChecked",
             "LenClamped", "HvaOffsetAdded", "QueryToLast", "UmemChecked", "TranslatedClamped");
+    /** Bounds on the constants that size the Java arrays: the kernel's default max_iotlb_entries is 2048, UIO_MAXIOV 1024. */
+    static final int MAX_LIMIT = 1 << 16;
+    static final int MAX_IOV = 1024;
     private static final List<String> KINDS = List.of("translate_desc", "iotlb_access_ok", "iotlb_translate");
 
     record IMap(long start, long last, long size, long addr, int perm) {
@@ -80,9 +83,9 @@ final class IotlbMachine implements Machine {
             throw new BadTraceException("header: constants.Mode must be \"iotlb\" or \"umem\"");
         }
         iotlbMode = mode.asText().equals("iotlb");
-        limit = intConst(c, "Limit");
+        limit = intConst(c, "Limit", 0, MAX_LIMIT);
         retire = boolConst(c, "Retire");
-        iovSize = intConst(c, "IovSize");
+        iovSize = intConst(c, "IovSize", 0, MAX_IOV);
         for (String guard : GUARDS) {
             if (!boolConst(c, guard)) {
                 throw new BadTraceException("header: constants." + guard + " is false: the Java IOTLB model is today's"
@@ -106,7 +109,7 @@ final class IotlbMachine implements Machine {
     public void apply(String action, JsonNode p) {
         switch (action) {
             case "Update" -> Update(Hex.parse(p.get("iova"), "params.iova"), Hex.parse(p.get("size"), "params.size"),
-                    Hex.parse(p.get("uaddr"), "params.uaddr"), (int) integer(p, "perm"));
+                    Hex.parse(p.get("uaddr"), "params.uaddr"), Fields.intIn(p, "perm", 0, RW));
             case "Invalidate" -> Invalidate(Hex.parse(p.get("iova"), "params.iova"), Hex.parse(p.get("size"), "params.size"));
             case "SetMemTable" -> {
                 List<Region> t = new ArrayList<>();
@@ -122,7 +125,7 @@ final class IotlbMachine implements Machine {
                     throw new BadTraceException("params.kind: expected one of " + KINDS);
                 }
                 Translate(k.asText(), Hex.parse(p.get("addr"), "params.addr"), Hex.parse(p.get("len"), "params.len"),
-                        (int) integer(p, "access"));
+                        Fields.intIn(p, "access", 0, RW));
             }
             default -> throw new ReplayException("unknown action '" + action + "'");
         }
@@ -345,16 +348,16 @@ final class IotlbMachine implements Machine {
         for (JsonNode m : array(s, "maps")) {
             t.add(new IMap(Hex.parse(m.get("start"), "state.maps.start"), Hex.parse(m.get("last"), "state.maps.last"),
                     Hex.parse(m.get("size"), "state.maps.size"), Hex.parse(m.get("addr"), "state.maps.addr"),
-                    (int) integer(m, "perm")));
+                    Fields.intIn(m, "perm", 0, RW)));
         }
         maps = t;
-        ret = (int) integer(s, "ret");
+        ret = Fields.intIn(s, "ret", Integer.MIN_VALUE, Integer.MAX_VALUE);
         JsonNode q = s.get("req");
         if (q == null || !q.isObject() || q.get("kind") == null) {
             throw new BadTraceException("state.req: expected an object with a kind");
         }
         req = new Req(q.get("kind").asText(), Hex.parse(q.get("addr"), "state.req.addr"), Hex.parse(q.get("len"), "state.req.len"),
-                (int) integer(q, "access"));
+                Fields.intIn(q, "access", 0, RW));
         List<Seg> sg = new ArrayList<>();
         for (JsonNode g : array(s, "segs")) {
             sg.add(new Seg(Hex.parse(g.get("iova"), "state.segs.iova"), Hex.parse(g.get("hva"), "state.segs.hva"),

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.vhostcheck.model.Exporter;
+import org.vhostcheck.model.JsonProblem;
 import org.vhostcheck.model.VhostcheckException;
 
 /**
@@ -199,7 +200,7 @@ public final class Replayer {
             }
             return n;
         } catch (JsonProcessingException e) {
-            throw bad(file, line, "not valid JSON (" + e.getOriginalMessage() + ")");
+            throw bad(file, line, "not valid JSON: " + JsonProblem.of(e));
         }
     }
 

@@ -14,11 +14,7 @@ final class U64RegMachine implements Machine {
     private U64Reg m;
 
     U64RegMachine(JsonNode constants) {
-        JsonNode ms = constants.get("MaxSteps");
-        if (ms == null || !ms.canConvertToInt()) {
-            throw new BadTraceException("header: constants.MaxSteps missing");
-        }
-        this.maxSteps = ms.asInt();
+        this.maxSteps = Fields.intConst(constants, "MaxSteps", 0, Integer.MAX_VALUE);
         this.m = new U64Reg(maxSteps);
     }
 
@@ -34,7 +30,7 @@ final class U64RegMachine implements Machine {
 
     @Override
     public void restore(JsonNode s) {
-        m.restore(Hex.parse(s.get("reg"), "state.reg"), bool(s, "carry"), s.path("steps").asInt());
+        m.restore(Hex.parse(s.get("reg"), "state.reg"), bool(s, "carry"), Fields.intIn(s, "steps", 0, maxSteps));
     }
 
     @Override

@@ -27,9 +27,10 @@ import static org.vhostcheck.ref.Iotlb.flip;
 
 /**
  * Runs {@link Iotlb} (the Java KeY proves) on u64 boundary values and on seeded random tables, checks the
- * postconditions (for translate its intended contract, not yet proven) with BigInteger arithmetic, and shows each broken twin's bug on a concrete input: the
- * twins are generated from Iotlb's guard markers exactly as KeY gets them, then compiled here. Iotlb takes and
- * stores IOVAs flipped ({@link Iotlb#flip}); the tests write a u64 IOVA x as {@code flip(x)}.
+ * postconditions (for translate its intended contract, not yet proven) with BigInteger arithmetic, and shows
+ * each broken twin's bug on a concrete input: the twins are generated from Iotlb's guard markers exactly as KeY
+ * gets them, then compiled here. Iotlb takes and stores IOVAs flipped ({@link Iotlb#flip}); the tests write a
+ * u64 IOVA x as {@code flip(x)}.
  */
 class IotlbTest {
 
@@ -228,7 +229,7 @@ class IotlbTest {
         return r;
     }
 
-    /** The intended contract's precondition on the request (qaddr flipped): it does not pass 2^64, nor meets the walk's wrap. */
+    /** The intended contract's precondition on the request (qaddr flipped): no pass over 2^64, no wrap of the walk. */
     private static boolean inContract(Iotlb t, long qaddr, long qlen) {
         if (b(qaddr).add(u(qlen)).compareTo(TWO63) > 0) {
             return false;

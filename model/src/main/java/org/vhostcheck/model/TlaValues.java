@@ -14,8 +14,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public final class TlaValues {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
+    /** Nesting kept at most: TLC's values here are a few levels deep; deeper input must not overflow the stack. */
+    static final int MAX_DEPTH = 100;
+
     private final String s;
     private int i;
+    private int depth;
 
     private TlaValues(String s) {
         this.s = s;
@@ -65,6 +69,17 @@ public final class TlaValues {
     }
 
     private JsonNode value() {
+        if (++depth > MAX_DEPTH) {
+            throw error("values nested more than " + MAX_DEPTH + " deep");
+        }
+        try {
+            return valueAt();
+        } finally {
+            depth--;
+        }
+    }
+
+    private JsonNode valueAt() {
         ws();
         if (i >= s.length()) {
             throw error("value expected, found end of text");

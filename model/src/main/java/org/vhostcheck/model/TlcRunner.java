@@ -135,8 +135,8 @@ public final class TlcRunner {
         for (ToolOutput.Message m : out.withCode(ToolOutput.STATS)) {
             Matcher sm = STATS.matcher(m.text());
             if (sm.find()) {
-                generated = Long.parseLong(sm.group(1).replace(",", ""));
-                distinct = Long.parseLong(sm.group(2).replace(",", ""));
+                generated = count(sm.group(1), m, module);
+                distinct = count(sm.group(2), m, module);
             }
         }
         List<TraceState> trace = new ArrayList<>();
@@ -175,6 +175,16 @@ public final class TlcRunner {
         return new TlcResult(outcome, distinct, generated, r.seconds(), r.exitCode(), error, trace);
     }
 
+    /** A state count as TLC prints it ("1,234"); anything else is a garbled statistics line. */
+    private static Long count(String digits, ToolOutput.Message m, Path module) {
+        String d = digits.replace(",", "");
+        if (d.isEmpty() || d.length() > 18) {
+            throw new VhostcheckException(module.getFileName() + ": TLC's statistics are garbled: "
+                    + m.text().replaceAll("\\s+", " ").strip());
+        }
+        return Long.parseLong(d);
+    }
+
     /**
      * Shows trace states as traces show them: evaluates the model's {@code View} on each state
      * in a generated module (TLC 2.18 has no ALIAS). Without a View, the raw values are parsed.
@@ -193,7 +203,14 @@ public final class TlcRunner {
         if (!VIEW_DEF.matcher(src).find()) {
             for (TraceState s : trace) {
                 ObjectNode o = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
-                s.raw().forEach((k, v) -> o.set(k, TlaValues.parse(v)));
+                s.raw().forEach((k, v) -> {
+                    try {
+                        o.set(k, TlaValues.parse(v));
+                    } catch (IllegalArgumentException e) {
+                        throw new VhostcheckException(module.getFileName() + ": state " + s.number() + " of TLC's trace: "
+                                + k + ": " + e.getMessage());
+                    }
+                });
                 out.add(s.withView(o));
             }
             return out;

@@ -29,8 +29,14 @@ public final class ToolOutput {
     public record Message(int code, int level, String text) {
     }
 
-    private static final Pattern START = Pattern.compile("^@!@!@STARTMSG (\\d+):(\\d+) @!@!@$");
-    private static final Pattern END = Pattern.compile("^@!@!@ENDMSG (\\d+) @!@!@$");
+    // TLC's codes and levels are small; at most 9 digits, so they always fit an int (a longer one is plain text)
+    private static final Pattern START = Pattern.compile("^@!@!@STARTMSG (\\d{1,9}):(\\d{1,9}) @!@!@$");
+    private static final Pattern END = Pattern.compile("^@!@!@ENDMSG (\\d{1,9}) @!@!@$");
+    /** Open messages kept at most: deeper nesting is not TLC's, and must not grow without bound. */
+    static final int MAX_DEPTH = 64;
+    /** Characters kept per message text and plain lines kept: TLC's are far smaller. */
+    static final int MAX_TEXT = 1 << 20;
+    static final int MAX_PLAIN = 10_000;
 
     private final List<Message> messages = new ArrayList<>();
     private final List<String> plain = new ArrayList<>();
@@ -44,7 +50,7 @@ public final class ToolOutput {
 
     public void line(String line) {
         Matcher m = START.matcher(line);
-        if (m.matches()) {
+        if (m.matches() && open.size() < MAX_DEPTH) {
             open.push(new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))});
             texts.push(new StringBuilder());
             return;
@@ -60,10 +66,10 @@ public final class ToolOutput {
             return;
         }
         if (open.isEmpty()) {
-            if (plain.size() < 10_000) { // plain text is diagnostics only; never let it grow unbounded
+            if (plain.size() < MAX_PLAIN) { // plain text is diagnostics only; never let it grow unbounded
                 plain.add(line);
             }
-        } else {
+        } else if (texts.peek().length() < MAX_TEXT) {
             texts.peek().append(line).append('\n');
         }
     }

@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
  * the state as traces show it.
  */
 public record TraceState(int number, String action, Map<String, String> raw, ObjectNode view) {
-    private static final Pattern HEADER = Pattern.compile("^(\\d+): <([^ >]+)[^>]*>.*$");
+    // state numbers fit an int: at most 9 digits
+    private static final Pattern HEADER = Pattern.compile("^(\\d{1,9}): <([^ >]+)[^>]*>.*$");
 
     public TraceState withView(ObjectNode v) {
         return new TraceState(number, action, raw, v);

@@ -1,0 +1,163 @@
+package org.vhostcheck.model;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * claims/*.json: one vulnerability claim or finding each, with the model and invariant that
+ * decide it. Read strictly (the files are input: an unknown or misspelt field is an error, not
+ * ignored); every problem is one line naming the file and the field.
+ */
+public final class Claims {
+    /** What the model is expected to say about the claim. */
+    public static final Set<String> VERDICTS = Set.of("CONFIRMED", "REFUTED", "INCONCLUSIVE");
+
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+    private static final Pattern INVARIANT = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+    /** One claim file; the field names are those of the JSON. */
+    public record Claim(String id, String kind, String title, String source, String claim, String kernelCode,
+                        String example, String model, String invariant, String reproduce, String fixedModel,
+                        String proposedFix, String proof, String impact, List<String> versions,
+                        String expectedVerdict) {
+    }
+
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .disable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION) // messages name the file, not its text
+            .build();
+
+    private Claims() {
+    }
+
+    public static Path defaultDir(Path home) {
+        return home.resolve("claims");
+    }
+
+    /**
+     * Every claims/*.json in name order; ids must be unique, and with a manifest the models each
+     * claim names must be in it.
+     */
+    public static List<Claim> loadAll(Path dir, Manifest manifest) {
+        List<Path> files;
+        try (Stream<Path> s = Files.list(dir)) {
+            files = s.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().toList();
+        } catch (NoSuchFileException e) {
+            throw new VhostcheckException(dir + ": no such claims folder");
+        } catch (IOException e) {
+            throw new VhostcheckException(dir + ": cannot list: " + e.getMessage());
+        }
+        List<Claim> out = new ArrayList<>();
+        Set<String> ids = new LinkedHashSet<>();
+        for (Path f : files) {
+            Claim c = load(f);
+            if (manifest != null) {
+                checkModels(f, c, manifest);
+            }
+            if (!ids.add(c.id())) {
+                throw new VhostcheckException(f + ": id '" + c.id() + "' is used by another claim file too");
+            }
+            out.add(c);
+        }
+        return out;
+    }
+
+    /** Reads and validates one claim file. */
+    public static Claim load(Path file) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new VhostcheckException(file + ": no such claim file");
+        } catch (IOException e) {
+            throw new VhostcheckException(file + ": cannot read: " + e.getMessage());
+        }
+        return parse(file, bytes);
+    }
+
+    /** Parses and validates the bytes of a claim file named {@code file} (for messages). */
+    public static Claim parse(Path file, byte[] bytes) {
+        Claim c;
+        try {
+            c = JSON.readValue(bytes, Claim.class);
+        } catch (UnrecognizedPropertyException e) {
+            throw new VhostcheckException(file + ": unknown field '" + e.getPropertyName() + "' (known: "
+                    + e.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", "))
+                    + ")");
+        } catch (JsonMappingException e) {
+            String field = e.getPath().stream()
+                    .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                    .collect(Collectors.joining(".")).replace(".[", "[");
+            throw new VhostcheckException(file + ": " + (field.isEmpty() ? "" : "field '" + field + "': ")
+                    + JsonProblem.of(e));
+        } catch (JsonProcessingException e) {
+            throw new VhostcheckException(file + ": not valid JSON: " + JsonProblem.of(e));
+        } catch (IOException e) {
+            throw new VhostcheckException(file + ": cannot read: " + e.getMessage());
+        }
+        if (c == null) {
+            throw new VhostcheckException(file + ": expected a JSON object, found null");
+        }
+        required(file, "id", c.id());
+        required(file, "kind", c.kind());
+        required(file, "title", c.title());
+        required(file, "claim", c.claim());
+        required(file, "model", c.model());
+        required(file, "invariant", c.invariant());
+        required(file, "expectedVerdict", c.expectedVerdict());
+        if (!ID.matcher(c.id()).matches()) {
+            throw new VhostcheckException(file + ": field 'id': '" + c.id()
+                    + "' is not an id (letters, digits, '_', '.', '-'; at most 64)");
+        }
+        if (!INVARIANT.matcher(c.invariant()).matches()) {
+            throw new VhostcheckException(file + ": field 'invariant': '" + c.invariant() + "' is not a TLA+ name");
+        }
+        if (!VERDICTS.contains(c.expectedVerdict())) {
+            throw new VhostcheckException(file + ": field 'expectedVerdict': '" + c.expectedVerdict()
+                    + "' is not one of " + String.join(", ", VERDICTS.stream().sorted().toList()));
+        }
+        if (c.versions() != null && c.versions().stream().anyMatch(v -> v == null || v.isBlank())) {
+            throw new VhostcheckException(file + ": field 'versions': every entry must be a non-empty string");
+        }
+        return c;
+    }
+
+    /** The manifest models a claim names must exist (model, and fixedModel if given). */
+    public static void checkModels(Path file, Claim c, Manifest manifest) {
+        for (String m : c.fixedModel() == null ? List.of(c.model()) : List.of(c.model(), c.fixedModel())) {
+            if (manifest.entries().stream().noneMatch(e -> e.name().equals(m))) {
+                throw new VhostcheckException(file + ": model '" + m + "' is not in " + manifest.file().getFileName());
+            }
+        }
+    }
+
+    private static void required(Path file, String field, String value) {
+        if (value == null) {
+            throw new VhostcheckException(file + ": missing field '" + field + "'");
+        }
+        if (value.isBlank()) {
+            throw new VhostcheckException(file + ": field '" + field + "' must be a non-empty string");
+        }
+    }
+}
