@@ -460,17 +460,6 @@ public final class Iotlb {
         return U64.lt(rem, size) ? rem : size;
     }
 
-    // one iov entry of translate_desc from the map [st, la] at host ad: inside the map, iov_len and
-    // iov_base as the kernel computes them (mod 2^64); a function of its arguments only
-    /*@ public normal_behavior
-      @   ensures \result <==> st <= iova && iova <= lastS && lastS <= la
-      @        && lastS == (long) (iova + len - 1) && hva == (long) (ad + (iova - st));
-      @   accessible \nothing;
-      @*/
-    public static /*@ pure @*/ boolean segOk(long st, long la, long ad, long iova, long lastS, long len, long hva) {
-        return st <= iova && iova <= lastS && lastS <= la && lastS == iova + len - 1 && hva == ad + (iova - st);
-    }
-
     // translate_desc's loop body once the map is found: size = map->size - addr + map->start;
     // iov = {addr -> map->addr + addr - map->start, min(len - s, size)} as entry k, with its IOVA range
     // [segIova[k], segLast[k]] (flipped) and the map it came from; returns size
@@ -491,7 +480,6 @@ public final class Iotlb {
       @   ensures segIova[k] == a && segMap[k] == i;
       @   ensures segLast[k] == (long) (segIova[k] + segLen[k] - 1) && segHva[k] == (long) (addr[i] + (segIova[k] - start[i]));
       @   ensures a <= segLast[k] && segLast[k] <= last[i];
-      @   ensures segOk(start[i], last[i], addr[i], segIova[k], segLast[k], segLen[k], segHva[k]);
       @   ensures last[i] <= Long.MAX_VALUE;
       @   ensures ((rem >= 0 ? (\bigint)rem : (\bigint)rem + 2*((\bigint)Long.MAX_VALUE + 1)) < (\result >= 0 ? (\bigint)\result : (\bigint)\result + 2*((\bigint)Long.MAX_VALUE + 1)) && (\bigint)segLast[k] == (\bigint)a + (rem >= 0 ? (\bigint)rem : (\bigint)rem + 2*((\bigint)Long.MAX_VALUE + 1)) - 1)
       @        || ((\result >= 0 ? (\bigint)\result : (\bigint)\result + 2*((\bigint)Long.MAX_VALUE + 1)) <= (rem >= 0 ? (\bigint)rem : (\bigint)rem + 2*((\bigint)Long.MAX_VALUE + 1)) && segLast[k] == last[i]);
@@ -509,22 +497,7 @@ public final class Iotlb {
         return size;
     }
 
-    // translate_desc: len - s, on the flipped len and s of the loop (the same bits as the u64 difference)
-    /*@ private normal_behavior
-      @   requires sF < lenF;
-      @   ensures (\result >= 0 ? (\bigint)\result : (\bigint)\result + 2*((\bigint)Long.MAX_VALUE + 1)) == (\bigint)lenF - (\bigint)sF;
-      @*/
-    private static /*@ pure @*/ long trRem(long lenF, long sF) {
-        return lenF - sF;
-    }
 
-    // translate_desc: addr += size and s += size (a flipped value plus a u64 size, wraps past the top)
-    /*@ private normal_behavior
-      @   ensures (\bigint)a + (size >= 0 ? (\bigint)size : (\bigint)size + 2*((\bigint)Long.MAX_VALUE + 1)) <= Long.MAX_VALUE ==> (\bigint)\result == (\bigint)a + (size >= 0 ? (\bigint)size : (\bigint)size + 2*((\bigint)Long.MAX_VALUE + 1));
-      @*/
-    private static /*@ pure @*/ long trNext(long a, long size) {
-        return a + size;
-    }
 
     // vhost_iotlb_itree_first, then translate_desc's miss and permission checks (if (map == NULL || map->start > addr)
     // and if (!(map->perm & access))): the index of the map that translates addr, -1 for a miss, -2 for no permission
@@ -544,6 +517,93 @@ public final class Iotlb {
         }
         //- IotlbNoPermCheck
         return i;
+    }
+
+    // translate_desc's output so far: iov entries 0 .. k - 1, each inside a map that grants the access, with iov_len
+    // and iov_base as translate_desc computes them (mod 2^64), each starting where the one before ended; segMap[k0]
+    // is the map entry k0 came from
+    /*@ public normal_behavior
+      @   ensures \result <==> (\forall \bigint k0; 0 <= k0 && k0 < k;
+      @        0 <= segMap[k0] && segMap[k0] < n && (perm[segMap[k0]] & access) != 0
+      @     && start[segMap[k0]] <= segIova[k0] && segIova[k0] <= segLast[k0] && segLast[k0] <= last[segMap[k0]]
+      @     && segLast[k0] == (long) (segIova[k0] + segLen[k0] - 1)
+      @     && segHva[k0] == (long) (addr[segMap[k0]] + (segIova[k0] - start[segMap[k0]])))
+      @     && (\forall \bigint k0; 0 <= k0 && k0 < k - 1; (\bigint)segLast[k0] + 1 == segIova[k0 + 1]);
+      @ public model pure helper boolean walkOk(int k, int access, long[] segIova, long[] segLast, long[] segHva, long[] segLen, int[] segMap);
+      @*/
+
+    // translate_desc's loop body on the walk's position s (flipped sF, len flipped lenF): addr = qaddr + s;
+    // vhost_iotlb_itree_first and the miss and permission checks (probe); the iov entry k (segment); s += size and
+    // addr += size. Returns the new sF; segMap[k] is the map, or -1 (miss) / -2 (no permission) with sF returned
+    // unchanged. The arithmetic half of the step: entries before k are not its concern (extend carries them).
+    /*@ private normal_behavior
+      @   requires \invariant_for(this);
+      @   requires segIova != null && segLast != null && segHva != null && segLen != null && segMap != null;
+      @   requires segIova != segLast && segIova != segHva && segIova != segLen && segLast != segHva
+      @         && segLast != segLen && segHva != segLen;
+      @   requires segIova != start && segIova != last && segIova != addr && segLast != start && segLast != last
+      @         && segLast != addr && segHva != start && segHva != last && segHva != addr && segLen != start
+      @         && segLen != last && segLen != addr && segMap != perm;
+      @   requires 0 <= k && k < segIova.length && k < segLast.length && k < segHva.length && k < segLen.length
+      @         && k < segMap.length;
+      @   requires sF < lenF && (\bigint)qaddr + ((\bigint)lenF - Long.MIN_VALUE) <= (\bigint)Long.MAX_VALUE + 1;
+      @   requires (\bigint)ql == (\bigint)qaddr + ((\bigint)lenF - Long.MIN_VALUE) - 1;
+      @   requires (\forall \bigint j; 0 <= j && j < n; qaddr != Long.MIN_VALUE || last[j] != Long.MAX_VALUE);
+      @   ensures \invariant_for(this);
+      @   ensures segMap[k] == -1 || segMap[k] == -2 || 0 <= segMap[k];
+      @   ensures segMap[k] >= 0 ==> (\bigint)segIova[k] == (\bigint)qaddr + ((\bigint)sF - Long.MIN_VALUE);
+      @   ensures segMap[k] >= 0 ==> sF < \result && (\bigint)\result - Long.MIN_VALUE <= (\bigint)Long.MAX_VALUE - (\bigint)qaddr + 1;
+      @   ensures segMap[k] >= 0 ==> (\result < lenF ? (\bigint)segLast[k] + 1 == (\bigint)qaddr + ((\bigint)\result - Long.MIN_VALUE)
+      @                                             : segLast[k] == ql);
+      @   ensures segMap[k] >= 0 ==> segMap[k] < n && (perm[segMap[k]] & access) != 0
+      @     && start[segMap[k]] <= segIova[k] && segIova[k] <= segLast[k] && segLast[k] <= last[segMap[k]]
+      @     && segLast[k] == (long) (segIova[k] + segLen[k] - 1)
+      @     && segHva[k] == (long) (addr[segMap[k]] + (segIova[k] - start[segMap[k]]));
+      @   assignable segIova[k], segLast[k], segHva[k], segLen[k], segMap[k];
+      @*/
+    private /*@ helper @*/ long step(long qaddr, long ql, int access, long lenF, long sF, int k, long[] segIova, long[] segLast,
+                                     long[] segHva, long[] segLen, int[] segMap) {
+        // addr and s advance together: addr == qaddr + s (the u64 sum; flipped sF minus MIN_VALUE is s)
+        long a = qaddr + (sF - Long.MIN_VALUE);
+        int i = probe(a, ql, access);
+        if (i < 0) {
+            segMap[k] = i;
+            return sF;
+        }
+        // len - s: the same bits from the flipped values
+        long size = segment(i, a, lenF - sF, k, segIova, segLast, segHva, segLen, segMap);
+        return sF + size;
+    }
+
+    // the walk half of translate_desc's loop body: step, and walkOk carried from entries 0 .. k - 1 to 0 .. k, so
+    // that translate's loop takes the contract as it stands
+    /*@ private normal_behavior
+      @   requires \invariant_for(this);
+      @   requires segIova != null && segLast != null && segHva != null && segLen != null && segMap != null;
+      @   requires segIova != segLast && segIova != segHva && segIova != segLen && segLast != segHva
+      @         && segLast != segLen && segHva != segLen;
+      @   requires segIova != start && segIova != last && segIova != addr && segLast != start && segLast != last
+      @         && segLast != addr && segHva != start && segHva != last && segHva != addr && segLen != start
+      @         && segLen != last && segLen != addr && segMap != perm;
+      @   requires 0 <= k && k < segIova.length && k < segLast.length && k < segHva.length && k < segLen.length
+      @         && k < segMap.length;
+      @   requires sF < lenF && (\bigint)qaddr + ((\bigint)lenF - Long.MIN_VALUE) <= (\bigint)Long.MAX_VALUE + 1;
+      @   requires (\bigint)ql == (\bigint)qaddr + ((\bigint)lenF - Long.MIN_VALUE) - 1;
+      @   requires (\forall \bigint j; 0 <= j && j < n; qaddr != Long.MIN_VALUE || last[j] != Long.MAX_VALUE);
+      @   requires walkOk(k, access, segIova, segLast, segHva, segLen, segMap);
+      @   requires k > 0 ==> (\bigint)segLast[k - 1] + 1 == (\bigint)qaddr + ((\bigint)sF - Long.MIN_VALUE);
+      @   ensures \invariant_for(this);
+      @   ensures segMap[k] == -1 || segMap[k] == -2 || 0 <= segMap[k];
+      @   ensures segMap[k] >= 0 ==> (\bigint)segIova[k] == (\bigint)qaddr + ((\bigint)sF - Long.MIN_VALUE);
+      @   ensures segMap[k] >= 0 ==> sF < \result && (\bigint)\result - Long.MIN_VALUE <= (\bigint)Long.MAX_VALUE - (\bigint)qaddr + 1;
+      @   ensures segMap[k] >= 0 ==> (\result < lenF ? (\bigint)segLast[k] + 1 == (\bigint)qaddr + ((\bigint)\result - Long.MIN_VALUE)
+      @                                             : segLast[k] == ql);
+      @   ensures segMap[k] >= 0 ==> walkOk((int) (k + 1), access, segIova, segLast, segHva, segLen, segMap);
+      @   assignable segIova[k], segLast[k], segHva[k], segLen[k], segMap[k];
+      @*/
+    private /*@ helper @*/ long extend(long qaddr, long ql, int access, long lenF, long sF, int k, long[] segIova, long[] segLast,
+                                     long[] segHva, long[] segLen, int[] segMap) {
+        return step(qaddr, ql, access, lenF, sF, k, segIova, segLast, segHva, segLen, segMap);
     }
 
     // linux 6.12 drivers/vhost/vhost.c translate_desc and drivers/vhost/vringh.c iotlb_translate (spec Walk):
@@ -571,50 +631,38 @@ public final class Iotlb {
       @   ensures \result >= 0 ==> (\result == 0 <==> qlenF == Long.MIN_VALUE);
       @   ensures \result > 0 ==> segIova[0] == qaddr
       @        && (\bigint)segLast[\result - 1] == (\bigint)qaddr + ((\bigint)qlenF - Long.MIN_VALUE) - 1;
-      @   ensures \result >= 0 ==> (\forall \bigint k; 0 <= k && k < \result - 1; (\bigint)segLast[k] + 1 == segIova[k + 1]);
-      @   ensures \result >= 0 ==> (\forall \bigint k; 0 <= k && k < \result;
-      @        0 <= segMap[k] && segMap[k] < n && (perm[segMap[k]] & access) != 0
-      @     && segOk(start[segMap[k]], last[segMap[k]], addr[segMap[k]], segIova[k], segLast[k], segLen[k], segHva[k]));
+      @   ensures \result >= 0 ==> walkOk(\result, access, segIova, segLast, segHva, segLen, segMap);
       @   assignable segIova[*], segLast[*], segHva[*], segLen[*], segMap[*];
       @*/
     public int translate(int missErr, long qaddr, long qlenF, int access, int iovSize,
                          long[] segIova, long[] segLast, long[] segHva, long[] segLen, int[] segMap) {
         long qlast = trLastF(qaddr, qlenF);
-        // s and len flipped: the kernel's u64 compare (u64)len > s is the signed compare of the flipped values,
-        // and s += size is the same bit operation either way
-        long lenF = qlenF;
+        // s flipped, as len: the kernel's u64 compare (u64)len > s is the signed compare of the flipped values
         long sF = Long.MIN_VALUE;
-        long a = qaddr;
         int ret = 0;
         /*@ loop_invariant \invariant_for(this);
-          @ loop_invariant Long.MIN_VALUE <= sF && sF <= Long.MAX_VALUE && Long.MIN_VALUE <= a && a <= Long.MAX_VALUE;
           @ loop_invariant 0 <= ret && ret <= iovSize;
           @ loop_invariant ret == 0 <==> sF == Long.MIN_VALUE;
+          @ loop_invariant qlenF == Long.MIN_VALUE ==> ret == 0;
           @ loop_invariant (\bigint)sF - Long.MIN_VALUE <= (\bigint)Long.MAX_VALUE - (\bigint)qaddr + 1;
-          @ loop_invariant sF < lenF ==> (\bigint)a == (\bigint)qaddr + ((\bigint)sF - Long.MIN_VALUE);
           @ loop_invariant ret > 0 ==> segIova[0] == qaddr;
-          @ loop_invariant ret > 0 ==> (sF < lenF ? (\bigint)segLast[ret - 1] + 1 == a : segLast[ret - 1] == qlast);
-          @ loop_invariant (\forall \bigint k; 0 <= k && k < ret - 1; (\bigint)segLast[k] + 1 == segIova[k + 1]);
-          @ loop_invariant (\forall \bigint k; 0 <= k && k < ret;
-          @        0 <= segMap[k] && segMap[k] < n && (perm[segMap[k]] & access) != 0
-          @     && segOk(start[segMap[k]], last[segMap[k]], addr[segMap[k]], segIova[k], segLast[k], segLen[k], segHva[k]));
+          @ loop_invariant ret > 0 ==> (sF < qlenF ? (\bigint)segLast[ret - 1] + 1 == (\bigint)qaddr + ((\bigint)sF - Long.MIN_VALUE)
+          @                                       : segLast[ret - 1] == qlast);
+          @ loop_invariant walkOk(ret, access, segIova, segLast, segHva, segLen, segMap);
           @ assignable segIova[*], segLast[*], segHva[*], segLen[*], segMap[*];
           @ decreases (\bigint)Long.MAX_VALUE - (\bigint)sF;
           @*/
-        while (sF < lenF) {
+        while (sF < qlenF) {
             if (ret >= iovSize) {
                 return ENOBUFS;
             }
-            int i = probe(a, qlast, access);
-            if (i == -1) {
+            sF = extend(qaddr, qlast, access, qlenF, sF, ret, segIova, segLast, segHva, segLen, segMap);
+            if (segMap[ret] == -1) {
                 return missErr;
             }
-            if (i == -2) {
+            if (segMap[ret] == -2) {
                 return EPERM;
             }
-            long size = segment(i, a, trRem(lenF, sF), ret, segIova, segLast, segHva, segLen, segMap);
-            sF = trNext(sF, size);
-            a = trNext(a, size);
             ret++;
         }
         return ret;
