@@ -641,6 +641,7 @@ public final class Iotlb {
         long sF = Long.MIN_VALUE;
         int ret = 0;
         /*@ loop_invariant \invariant_for(this);
+          @ loop_invariant start != null && last != null && addr != null && perm != null;
           @ loop_invariant Long.MIN_VALUE <= sF && sF <= Long.MAX_VALUE;
           @ loop_invariant 0 <= ret && ret <= iovSize;
           @ loop_invariant ret == 0 <==> sF == Long.MIN_VALUE;
