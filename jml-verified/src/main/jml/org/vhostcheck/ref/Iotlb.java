@@ -590,6 +590,7 @@ public final class Iotlb {
       @   requires sF < lenF && (\bigint)qaddr + ((\bigint)lenF - Long.MIN_VALUE) <= (\bigint)Long.MAX_VALUE + 1;
       @   requires (\bigint)ql == (\bigint)qaddr + ((\bigint)lenF - Long.MIN_VALUE) - 1;
       @   requires (\forall \bigint j; 0 <= j && j < n; qaddr != Long.MIN_VALUE || last[j] != Long.MAX_VALUE);
+      @   requires start != null && last != null && addr != null && perm != null;
       @   requires walkOk(k, access, segIova, segLast, segHva, segLen, segMap);
       @   requires k > 0 ==> (\bigint)segLast[k - 1] + 1 == (\bigint)qaddr + ((\bigint)sF - Long.MIN_VALUE);
       @   ensures \invariant_for(this);
