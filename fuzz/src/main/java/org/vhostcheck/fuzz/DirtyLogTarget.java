@@ -2,6 +2,7 @@ package org.vhostcheck.fuzz;
 
 import static org.vhostcheck.fuzz.Oracle.check;
 import static org.vhostcheck.fuzz.Values.TWO_64;
+import static org.vhostcheck.fuzz.Values.PAGE;
 import static org.vhostcheck.fuzz.Values.u;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
@@ -17,7 +18,6 @@ import org.vhostcheck.ref.DirtyLog;
  */
 public final class DirtyLogTarget {
     static final BigInteger USER_PTR_MAX = BigInteger.valueOf(0x7ffffffff000L);
-    static final BigInteger PAGE = BigInteger.valueOf(4096);
     /** Pages a fuzzed logWrite may touch: the loop's behaviour does not depend on the count. */
     static final int MAX_PAGES = 64;
 

@@ -2,6 +2,7 @@ package org.vhostcheck.fuzz;
 
 import static org.vhostcheck.fuzz.Oracle.check;
 import static org.vhostcheck.fuzz.Values.TWO_64;
+import static org.vhostcheck.fuzz.Values.PAGE;
 import static org.vhostcheck.fuzz.Values.u;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
@@ -15,7 +16,6 @@ import org.vhostcheck.ref.U64Reg;
  * nothing, every enabled one does what the spec says.
  */
 public final class U64Target {
-    static final BigInteger PAGE = BigInteger.valueOf(4096);
     static final int MAX_OPS = 64;
 
     private U64Target() {

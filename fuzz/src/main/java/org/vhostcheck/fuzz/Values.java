@@ -6,6 +6,8 @@ import java.math.BigInteger;
 /** u64 inputs for the model targets: boundary values (where vhost's guards act) or any bit pattern. */
 final class Values {
     static final BigInteger TWO_64 = BigInteger.ONE.shiftLeft(64);
+    /** The 4 KiB page of the u64 PageOf / PageOffset operators and of the dirty log. */
+    static final BigInteger PAGE = BigInteger.valueOf(4096);
 
     /** The boundary set of spec/U64.tla's spirit: 0, 1, page edges, 2^32, 2^63 and 2^64 neighbourhoods, user-space top. */
     private static final long[] BOUNDARY = {

@@ -102,14 +102,14 @@ public final class Claims {
         try {
             c = JSON.readValue(bytes, Claim.class);
         } catch (UnrecognizedPropertyException e) {
-            throw new VhostcheckException(file + ": unknown field '" + e.getPropertyName() + "' (known: "
+            throw new VhostcheckException(file + ": unknown field '" + JsonProblem.cut(e.getPropertyName()) + "' (known: "
                     + e.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", "))
                     + ")");
         } catch (JsonMappingException e) {
             String field = e.getPath().stream()
                     .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
                     .collect(Collectors.joining(".")).replace(".[", "[");
-            throw new VhostcheckException(file + ": " + (field.isEmpty() ? "" : "field '" + field + "': ")
+            throw new VhostcheckException(file + ": " + (field.isEmpty() ? "" : "field '" + JsonProblem.cut(field) + "': ")
                     + JsonProblem.of(e));
         } catch (JsonProcessingException e) {
             throw new VhostcheckException(file + ": not valid JSON: " + JsonProblem.of(e));
@@ -127,14 +127,14 @@ public final class Claims {
         required(file, "invariant", c.invariant());
         required(file, "expectedVerdict", c.expectedVerdict());
         if (!ID.matcher(c.id()).matches()) {
-            throw new VhostcheckException(file + ": field 'id': '" + c.id()
+            throw new VhostcheckException(file + ": field 'id': '" + JsonProblem.cut(c.id())
                     + "' is not an id (letters, digits, '_', '.', '-'; at most 64)");
         }
         if (!INVARIANT.matcher(c.invariant()).matches()) {
-            throw new VhostcheckException(file + ": field 'invariant': '" + c.invariant() + "' is not a TLA+ name");
+            throw new VhostcheckException(file + ": field 'invariant': '" + JsonProblem.cut(c.invariant()) + "' is not a TLA+ name");
         }
         if (!VERDICTS.contains(c.expectedVerdict())) {
-            throw new VhostcheckException(file + ": field 'expectedVerdict': '" + c.expectedVerdict()
+            throw new VhostcheckException(file + ": field 'expectedVerdict': '" + JsonProblem.cut(c.expectedVerdict())
                     + "' is not one of " + String.join(", ", VERDICTS.stream().sorted().toList()));
         }
         if (c.versions() != null && c.versions().stream().anyMatch(v -> v == null || v.isBlank())) {
@@ -147,7 +147,7 @@ public final class Claims {
     public static void checkModels(Path file, Claim c, Manifest manifest) {
         for (String m : c.fixedModel() == null ? List.of(c.model()) : List.of(c.model(), c.fixedModel())) {
             if (manifest.entries().stream().noneMatch(e -> e.name().equals(m))) {
-                throw new VhostcheckException(file + ": model '" + m + "' is not in " + manifest.file().getFileName());
+                throw new VhostcheckException(file + ": model '" + JsonProblem.cut(m) + "' is not in " + manifest.file().getFileName());
             }
         }
     }

@@ -37,11 +37,14 @@ public final class JsonProblem {
                     .replaceAll("`[a-zA-Z0-9_.$]+[.$]([A-Za-z0-9_]+)`", "$1")
                     .replaceAll("\\s+", " ").strip();
         }
-        if (what.length() > MAX) { // Jackson quotes the offending value, which may be any length
-            what = what.substring(0, MAX) + "...";
-        }
+        what = cut(what); // Jackson quotes the offending value, which may be any length
         var loc = e.getLocation();
         return loc == null || loc.getLineNr() < 1 ? what
                 : what + " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")";
+    }
+
+    /** Input text quoted in a message (a value, a field name), cut short: the message stays one short line. */
+    public static String cut(String text) {
+        return text.length() > MAX ? text.substring(0, MAX) + "..." : text;
     }
 }
