@@ -16,7 +16,8 @@ package org.vhostcheck.ref;
  * flipped values; its u64 sums and differences of IOVAs are the same bit operations either way.
  * Error results are negative errnos.
  *
- * <p>Every method with a contract is proven by KeY (jml-verified/proofs.json lists each).
+ * <p>Every method with a contract is proven by KeY (jml-verified/proofs.json lists each); translate's loop
+ * as a whole has none yet, its body's pieces do (probe, segment).
  */
 public final class Iotlb {
 
@@ -548,6 +549,7 @@ public final class Iotlb {
       @   requires sF < lenF && (\bigint)qaddr + ((\bigint)lenF - Long.MIN_VALUE) <= (\bigint)Long.MAX_VALUE + 1;
       @   requires (\bigint)ql == (\bigint)qaddr + ((\bigint)lenF - Long.MIN_VALUE) - 1;
       @   requires (\forall \bigint j; 0 <= j && j < n; qaddr != Long.MIN_VALUE || last[j] != Long.MAX_VALUE);
+      @   requires start != null && last != null && addr != null && perm != null;
       @   ensures \invariant_for(this);
       @   ensures segMap[k] == -1 || segMap[k] == -2 || 0 <= segMap[k];
       @   ensures segMap[k] >= 0 ==> (\bigint)segIova[k] == (\bigint)qaddr + ((\bigint)sF - Long.MIN_VALUE);
