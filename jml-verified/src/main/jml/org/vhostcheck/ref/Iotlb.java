@@ -16,8 +16,7 @@ package org.vhostcheck.ref;
  * flipped values; its u64 sums and differences of IOVAs are the same bit operations either way.
  * Error results are negative errnos.
  *
- * <p>Every method with a contract is proven by KeY (jml-verified/proofs.json lists each); translate's loop
- * as a whole has none yet, its body's pieces do (probe, segment).
+ * <p>Every method with a contract is proven by KeY (jml-verified/proofs.json lists each).
  */
 public final class Iotlb {
 
