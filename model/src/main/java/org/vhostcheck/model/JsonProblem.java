@@ -45,6 +45,11 @@ public final class JsonProblem {
 
     /** Input text quoted in a message (a value, a field name), cut short: the message stays one short line. */
     public static String cut(String text) {
-        return text.length() > MAX ? text.substring(0, MAX) + "..." : text;
+        return cut(text, MAX);
+    }
+
+    /** The same, at most {@code max} characters of the input before the "...". */
+    public static String cut(String text, int max) {
+        return text.length() > max ? text.substring(0, max) + "..." : text;
     }
 }
