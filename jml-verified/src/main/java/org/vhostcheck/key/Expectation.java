@@ -24,19 +24,22 @@ import java.util.Map;
  *                  open twin is not an artefact of a short budget
  * @param strategy  for an expected-closed method: strategy properties that replace pinned ones for its
  *                  cases (e.g. {@code QUERY_NEW_OPTIONS_KEY: QUERY_OFF}); its broken twins get the same
+ * @param shard     for an expected-closed method: which of the build's two KeY JVMs proves it, 0 (the
+ *                  default, which also takes every method proofs.json does not list) or 1; its broken twins
+ *                  go with it, so a twin's budget is checked against its original's proof
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Expectation(@JsonProperty("class") String className, String method, Integer cases,
                           String expected, String twinOf, String why, Integer maxSteps,
-                          Map<String, String> strategy) {
+                          Map<String, String> strategy, Integer shard) {
 
     public Expectation(String className, String method, Integer cases, String expected, String twinOf, String why) {
-        this(className, method, cases, expected, twinOf, why, null, null);
+        this(className, method, cases, expected, twinOf, why, null, null, null);
     }
 
     public Expectation(String className, String method, Integer cases, String expected, String twinOf, String why,
                        Integer maxSteps) {
-        this(className, method, cases, expected, twinOf, why, maxSteps, null);
+        this(className, method, cases, expected, twinOf, why, maxSteps, null, null);
     }
 
     /** {@code class.method}, the key of an entry. */

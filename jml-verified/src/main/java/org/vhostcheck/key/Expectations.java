@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /** Reads {@code jml-verified/proofs.json} and compares KeY's results with it. */
 public final class Expectations {
@@ -62,6 +63,10 @@ public final class Expectations {
                 throw new KeyLoadException(file + ": " + name + ": strategy is a non-empty map of property to value,"
                         + " for expected-closed methods only (their twins inherit it)");
             }
+            if (e.shard() != null && (e.twinOf() != null || e.shard() < 0 || e.shard() >= SHARDS)) {
+                throw new KeyLoadException(file + ": " + name + ": shard is 0 or 1, for expected-closed methods"
+                        + " only (their twins go with them)");
+            }
             if (byKey.put(e.key(), e) != null) {
                 throw new KeyLoadException(file + ": " + name + " is listed twice");
             }
@@ -80,6 +85,44 @@ public final class Expectations {
             }
         }
         return List.copyOf(byKey.values());
+    }
+
+    /** How many KeY JVMs the build splits the proofs between (proofs.json's {@code shard}). */
+    public static final int SHARDS = 2;
+
+    /** The shard of a listed method: its own, or its original's for a broken twin; 0 by default. */
+    public static int shardOf(List<Expectation> expected, Expectation e) {
+        Expectation owner = e;
+        if (e.twinOf() != null) {
+            for (Expectation o : expected) {
+                if (o.key().equals(e.twinOf())) {
+                    owner = o;
+                }
+            }
+        }
+        return owner.shard() == null ? 0 : owner.shard();
+    }
+
+    /**
+     * The {@code class.method} keys shard {@code shard} proves, as a pattern for
+     * {@link KeyProver#proveAll(java.nio.file.Path, Pattern, java.util.function.Consumer)}: shard 0 takes
+     * everything not in another shard, so a method proofs.json does not list is still proven (and reported).
+     */
+    public static Pattern shardPattern(List<Expectation> expected, int shard) {
+        List<String> others = new ArrayList<>();
+        List<String> mine = new ArrayList<>();
+        for (Expectation e : expected) {
+            (shardOf(expected, e) == shard ? mine : others).add(Pattern.quote(e.key()));
+        }
+        if (shard == 0) {
+            return others.isEmpty() ? Pattern.compile("^") : Pattern.compile("^(?!(?:" + String.join("|", others) + ")$)");
+        }
+        return Pattern.compile("^(?:" + (mine.isEmpty() ? "(?!)" : String.join("|", mine)) + ")$");
+    }
+
+    /** The entries shard {@code shard} proves. */
+    public static List<Expectation> inShard(List<Expectation> expected, int shard) {
+        return expected.stream().filter(e -> shardOf(expected, e) == shard).toList();
     }
 
     /** Per-method KeY step budgets ({@code class.method} to maxSteps) of the entries that set one. */

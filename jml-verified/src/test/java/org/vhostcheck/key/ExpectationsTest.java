@@ -111,6 +111,31 @@ class ExpectationsTest {
     }
 
     @Test
+    void shardsSplitTheMethodsTwinsFollowTheirOriginalAndShard0TakesTheUnlisted() throws Exception {
+        Expectation heavy = new Expectation("a.U", "walk", 1, "closed", null, "w", null, null, 1);
+        Expectation heavyTwin = new Expectation("a.Twin", "walk", 1, "open", "a.U.walk", "w");
+        List<Expectation> all = List.of(ADD, TWIN, heavy, heavyTwin);
+        assertEquals(List.of(ADD, TWIN), Expectations.inShard(all, 0));
+        assertEquals(List.of(heavy, heavyTwin), Expectations.inShard(all, 1));
+        for (String key : List.of("a.U.add", "a.Twin.add", "a.New.m", "a.U.walker")) {
+            assertTrue(Expectations.shardPattern(all, 0).matcher(key).find(), key);
+            assertTrue(!Expectations.shardPattern(all, 1).matcher(key).find(), key);
+        }
+        for (String key : List.of("a.U.walk", "a.Twin.walk")) {
+            assertTrue(!Expectations.shardPattern(all, 0).matcher(key).find(), key);
+            assertTrue(Expectations.shardPattern(all, 1).matcher(key).find(), key);
+        }
+
+        Path f = Files.createTempFile("proofs", ".json");
+        Files.writeString(f, "{\"contracts\": [{\"class\": \"a.T\", \"method\": \"m\", \"cases\": 1,"
+                + " \"expected\": \"closed\", \"why\": \"w\", \"shard\": 2}]}");
+        KeyLoadException e = assertThrows(KeyLoadException.class, () -> Expectations.load(f));
+        assertEquals(f + ": a.T.m: shard is 0 or 1, for expected-closed methods only (their twins go with them)",
+                e.getMessage());
+        Files.delete(f);
+    }
+
+    @Test
     void projectExpectationsLoad() throws Exception {
         List<Expectation> all = Expectations.load(Expectations.defaultFile(TestHome.get()));
         assertTrue(all.stream().anyMatch(e -> "open".equals(e.expected())));
