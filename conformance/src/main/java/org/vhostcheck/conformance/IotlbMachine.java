@@ -196,10 +196,11 @@ final class IotlbMachine implements Machine {
      */
     private Walked translate(Iotlb x, String kind, long addr, long len, int access) {
         long[] iova = new long[iovSize];
+        long[] ilast = new long[iovSize];
         long[] hva = new long[iovSize];
         long[] sl = new long[iovSize];
         int[] mi = new int[iovSize];
-        int r = x.translate(missErr(kind), flip(addr), len, access, iovSize, iova, hva, sl, mi);
+        int r = x.translate(missErr(kind), flip(addr), flip(len), access, iovSize, iova, ilast, hva, sl, mi);
         List<Seg> sg = new ArrayList<>();
         long s = 0;
         for (int k = 0; k < iovSize && sl[k] != 0; k++) {

@@ -151,10 +151,11 @@ public final class IotlbTarget {
         int iovSize = d.consumeInt(0, MAX_IOV);
         int missErr = d.consumeBoolean() ? Iotlb.EAGAIN : Iotlb.EFAULT;
         long[] iova = new long[iovSize];
+        long[] il = new long[iovSize];
         long[] hva = new long[iovSize];
         long[] sl = new long[iovSize];
         int[] mi = new int[iovSize];
-        int r = t.translate(missErr, flip(addr), len, access, iovSize, iova, hva, sl, mi);
+        int r = t.translate(missErr, flip(addr), flip(len), access, iovSize, iova, il, hva, sl, mi);
         trace("translate(%x, %x, access %d, iovSize %d) = %d", addr, len, access, iovSize, r);
         for (int k = 0; TRACE && k < Math.max(r, 0); k++) {
             trace("  segment %d: iova %x hva %x len %x (map %d)", k, flip(iova[k]), hva[k], sl[k], mi[k]);
@@ -175,6 +176,7 @@ public final class IotlbTarget {
             BigInteger hi = u(flip(t.last[i]));
             BigInteger segLast = next.add(u(sl[k])).subtract(BigInteger.ONE);
             check(lo.compareTo(next) <= 0 && segLast.compareTo(hi) <= 0, "Inv_SegInMap: segment " + k + " inside map " + i);
+            check(u(flip(il[k])).equals(segLast), "segment " + k + ": its last IOVA is iova + len - 1");
             check(hva[k] == t.addr[i] + (flip(iova[k]) - flip(t.start[i])), "Inv_SegInMap: segment " + k + " host address");
             check(Iotlb.grants(t.perm[i], access), "Inv_SegPermitted: segment " + k);
             sum = sum.add(u(sl[k]));

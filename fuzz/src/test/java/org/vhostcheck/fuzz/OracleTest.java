@@ -50,10 +50,11 @@ class OracleTest {
         assertEquals(0, t.addRange(flip(2), flip(-1L), 0x2ff8, 3));
         assertEquals(0, t.addRange(flip(0), flip(0xffff), 0x10000, 3));
         long[] iova = new long[3];
+        long[] il = new long[3];
         long[] hva = new long[3];
         long[] len = new long[3];
         int[] map = new int[3];
-        assertEquals(2, t.translate(Iotlb.EAGAIN, flip(-1L), 0xff00, Iotlb.ACCESS_RO, 3, iova, hva, len, map));
+        assertEquals(2, t.translate(Iotlb.EAGAIN, flip(-1L), flip(0xff00), Iotlb.ACCESS_RO, 3, iova, il, hva, len, map));
         assertEquals(-1L, flip(iova[0]));
         assertEquals(1, len[0]);
         assertEquals(0, flip(iova[1]));

@@ -2,6 +2,7 @@ package org.vhostcheck.key;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.Map;
 
 /**
  * One entry of {@code jml-verified/proofs.json}: what KeY must conclude for one method.
@@ -17,17 +18,28 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param expected  {@code "closed"} or {@code "open"}
  * @param twinOf    for an expected-open broken twin: {@code class.method} of the proven original
  * @param why       one line: what the proof shows, or which guard the twin lacks
- * @param maxSteps  for a broken twin only: KeY's rule-application budget for its cases, instead of
- *                  the pinned default; {@link Expectations#check} requires it to be at least the
- *                  node count of every closed proof of the original (the twin gets what the
- *                  original needed), so an open twin is not an artefact of a short budget
+ * @param maxSteps  KeY's rule-application budget for the method's cases instead of the pinned default;
+ *                  for a broken twin {@link Expectations#check} requires it to be at least the node count
+ *                  of every closed proof of the original (the twin gets what the original needed), so an
+ *                  open twin is not an artefact of a short budget
+ * @param strategy  for an expected-closed method: strategy properties that replace pinned ones for its
+ *                  cases (e.g. {@code QUERY_NEW_OPTIONS_KEY: QUERY_OFF}); its broken twins get the same
+ * @param shard     for an expected-closed method: which of the build's two KeY JVMs proves it, 0 (the
+ *                  default, which also takes every method proofs.json does not list) or 1; its broken twins
+ *                  go with it, so a twin's budget is checked against its original's proof
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Expectation(@JsonProperty("class") String className, String method, Integer cases,
-                          String expected, String twinOf, String why, Integer maxSteps) {
+                          String expected, String twinOf, String why, Integer maxSteps,
+                          Map<String, String> strategy, Integer shard) {
 
     public Expectation(String className, String method, Integer cases, String expected, String twinOf, String why) {
-        this(className, method, cases, expected, twinOf, why, null);
+        this(className, method, cases, expected, twinOf, why, null, null, null);
+    }
+
+    public Expectation(String className, String method, Integer cases, String expected, String twinOf, String why,
+                       Integer maxSteps) {
+        this(className, method, cases, expected, twinOf, why, maxSteps, null, null);
     }
 
     /** {@code class.method}, the key of an entry. */

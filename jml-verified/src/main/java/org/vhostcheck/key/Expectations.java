@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /** Reads {@code jml-verified/proofs.json} and compares KeY's results with it. */
 public final class Expectations {
@@ -54,8 +55,17 @@ public final class Expectations {
             if (ProofResult.OPEN.equals(e.expected()) != (e.twinOf() != null)) {
                 throw new KeyLoadException(file + ": " + name + ": twinOf is required for expected open and only there");
             }
-            if (e.maxSteps() != null && (e.twinOf() == null || e.maxSteps() < 1)) {
-                throw new KeyLoadException(file + ": " + name + ": maxSteps is for broken twins only, and at least 1");
+            if (e.maxSteps() != null && e.maxSteps() < 1) {
+                throw new KeyLoadException(file + ": " + name + ": maxSteps must be at least 1");
+            }
+            if (e.strategy() != null && (e.twinOf() != null || e.strategy().isEmpty()
+                    || e.strategy().values().stream().anyMatch(v -> v == null || v.isBlank()))) {
+                throw new KeyLoadException(file + ": " + name + ": strategy is a non-empty map of property to value,"
+                        + " for expected-closed methods only (their twins inherit it)");
+            }
+            if (e.shard() != null && (e.twinOf() != null || e.shard() < 0 || e.shard() >= SHARDS)) {
+                throw new KeyLoadException(file + ": " + name + ": shard is 0 or 1, for expected-closed methods"
+                        + " only (their twins go with them)");
             }
             if (byKey.put(e.key(), e) != null) {
                 throw new KeyLoadException(file + ": " + name + " is listed twice");
@@ -68,17 +78,79 @@ public final class Expectations {
                     throw new KeyLoadException(file + ": " + e.key() + ": twinOf " + e.twinOf()
                             + " is not a listed expected-closed method");
                 }
+                if (original.maxSteps() != null && (e.maxSteps() == null || e.maxSteps() < original.maxSteps())) {
+                    throw new KeyLoadException(file + ": " + e.key() + ": maxSteps must be at least the "
+                            + original.maxSteps() + " of " + e.twinOf() + ": a twin gets its original's budget");
+                }
             }
         }
         return List.copyOf(byKey.values());
     }
 
-    /** Per-method KeY step budgets ({@code class.method} to maxSteps) of the twins that set one. */
+    /** How many KeY JVMs the build splits the proofs between (proofs.json's {@code shard}). */
+    public static final int SHARDS = 2;
+
+    /** The shard of a listed method: its own, or its original's for a broken twin; 0 by default. */
+    public static int shardOf(List<Expectation> expected, Expectation e) {
+        Expectation owner = e;
+        if (e.twinOf() != null) {
+            for (Expectation o : expected) {
+                if (o.key().equals(e.twinOf())) {
+                    owner = o;
+                }
+            }
+        }
+        return owner.shard() == null ? 0 : owner.shard();
+    }
+
+    /**
+     * The {@code class.method} keys shard {@code shard} proves, as a pattern for
+     * {@link KeyProver#proveAll(java.nio.file.Path, Pattern, java.util.function.Consumer)}: shard 0 takes
+     * everything not in another shard, so a method proofs.json does not list is still proven (and reported).
+     */
+    public static Pattern shardPattern(List<Expectation> expected, int shard) {
+        List<String> others = new ArrayList<>();
+        List<String> mine = new ArrayList<>();
+        for (Expectation e : expected) {
+            (shardOf(expected, e) == shard ? mine : others).add(Pattern.quote(e.key()));
+        }
+        if (shard == 0) {
+            return others.isEmpty() ? Pattern.compile("^") : Pattern.compile("^(?!(?:" + String.join("|", others) + ")$)");
+        }
+        return Pattern.compile("^(?:" + (mine.isEmpty() ? "(?!)" : String.join("|", mine)) + ")$");
+    }
+
+    /** The entries shard {@code shard} proves. */
+    public static List<Expectation> inShard(List<Expectation> expected, int shard) {
+        return expected.stream().filter(e -> shardOf(expected, e) == shard).toList();
+    }
+
+    /** Per-method KeY step budgets ({@code class.method} to maxSteps) of the entries that set one. */
     public static Map<String, Integer> stepBudgets(List<Expectation> expected) {
         Map<String, Integer> out = new TreeMap<>();
         for (Expectation e : expected) {
             if (e.maxSteps() != null) {
                 out.put(e.key(), e.maxSteps());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Per-method strategy overrides ({@code class.method} to property to value): those of the entries
+     * that set one, and the same for each of their broken twins, so a twin runs exactly as its original.
+     */
+    public static Map<String, Map<String, String>> strategyOverrides(List<Expectation> expected) {
+        Map<String, Map<String, String>> own = new TreeMap<>();
+        for (Expectation e : expected) {
+            if (e.strategy() != null) {
+                own.put(e.key(), Map.copyOf(e.strategy()));
+            }
+        }
+        Map<String, Map<String, String>> out = new TreeMap<>(own);
+        for (Expectation e : expected) {
+            if (e.twinOf() != null && own.containsKey(e.twinOf())) {
+                out.put(e.key(), own.get(e.twinOf()));
             }
         }
         return out;

@@ -61,9 +61,9 @@ public final class KeyProver {
      * contains a match of {@code only}; null proves all.
      */
     public static List<ProofResult> proveAll(Path home, Pattern only, Consumer<String> progress) throws KeyLoadException {
-        Map<String, Integer> budgets = Expectations.stepBudgets(Expectations.load(Expectations.defaultFile(home)));
-        return prove(sourceDir(home), keyHome(home), KeySettings.load(KeySettings.defaultFile(home)), budgets, only,
-                progress);
+        List<Expectation> expected = Expectations.load(Expectations.defaultFile(home));
+        return prove(sourceDir(home), keyHome(home), KeySettings.load(KeySettings.defaultFile(home)),
+                Expectations.stepBudgets(expected), Expectations.strategyOverrides(expected), only, progress);
     }
 
     /**
@@ -79,12 +79,16 @@ public final class KeyProver {
     /** As above, with rule-application budgets per {@code class.method} (proofs.json's twin maxSteps). */
     public static List<ProofResult> prove(Path sourceDir, Path keyHome, KeySettings settings, Map<String, Integer> budgets,
                                           Consumer<String> progress) throws KeyLoadException {
-        return prove(sourceDir, keyHome, settings, budgets, null, progress);
+        return prove(sourceDir, keyHome, settings, budgets, Map.of(), null, progress);
     }
 
-    /** As above, only the methods whose {@code class.method} contains a match of {@code only} (null: all). */
+    /**
+     * As above, with strategy overrides per {@code class.method} (proofs.json's strategy), and only the methods
+     * whose {@code class.method} contains a match of {@code only} (null: all).
+     */
     public static List<ProofResult> prove(Path sourceDir, Path keyHome, KeySettings settings, Map<String, Integer> budgets,
-                                          Pattern only, Consumer<String> progress) throws KeyLoadException {
+                                          Map<String, Map<String, String>> strategies, Pattern only,
+                                          Consumer<String> progress) throws KeyLoadException {
         useKeyHome(keyHome);
         pinDefaults(settings);
         // KeY loads a copy of the sources with the broken twins generated from their guard markers
@@ -105,7 +109,9 @@ public final class KeyProver {
                     continue;
                 }
                 Integer steps = budgets.get(key);
-                results.add(proveOne(env, t, steps == null ? settings : settings.withMaxSteps(steps), progress));
+                Map<String, String> strategy = strategies.get(key);
+                KeySettings s = steps == null ? settings : settings.withMaxSteps(steps);
+                results.add(proveOne(env, t, strategy == null ? s : s.withStrategy(strategy, key), progress));
             }
             return results;
         } finally {

@@ -112,6 +112,22 @@ public final class KeySettings {
         return new KeySettings(file, choices, strategyProperties, strategyName, steps, timeoutMillis);
     }
 
+    /**
+     * The same settings with some strategy properties replaced (proofs.json's per-method
+     * {@code strategy}); a property that is not pinned in the settings file is refused.
+     */
+    public KeySettings withStrategy(Map<String, String> overrides, String where) throws KeyLoadException {
+        Map<String, String> props = new TreeMap<>(strategyProperties);
+        for (Map.Entry<String, String> o : overrides.entrySet()) {
+            if (!props.containsKey(o.getKey())) {
+                throw new KeyLoadException(where + ": strategy property " + o.getKey() + " is not one of the pinned "
+                        + props.keySet() + " of " + file);
+            }
+            props.put(o.getKey(), o.getValue());
+        }
+        return new KeySettings(file, choices, props, strategyName, maxSteps, timeoutMillis);
+    }
+
     public Path file() {
         return file;
     }

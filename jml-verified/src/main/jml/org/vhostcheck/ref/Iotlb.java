@@ -11,13 +11,12 @@ package org.vhostcheck.ref;
  * unsigned value is the linear {@code (\bigint)f + 2^63}. {@link #flip} converts both ways. Every IOVA
  * argument and result (start, last, the request address, segment IOVAs) is flipped; host addresses,
  * lengths and sizes are plain u64 bit patterns, whose unsigned value the contracts write as
- * {@code U(x) = x >= 0 ? (\bigint)x : (\bigint)x + 2^64}, spelled out in full as in {@link U64}
+ * {@code (x >= 0 ? (\bigint)x : (\bigint)x + 2*((\bigint)Long.MAX_VALUE + 1)) = x >= 0 ? (\bigint)x : (\bigint)x + 2^64}, spelled out in full as in {@link U64}
  * (KeY's parser rejects a literal 2^64). The kernel's u64 compares of IOVAs become signed compares of
  * flipped values; its u64 sums and differences of IOVAs are the same bit operations either way.
  * Error results are negative errnos.
  *
- * <p>Every method with a contract is proven by KeY (jml-verified/proofs.json lists each); translate's loop
- * as a whole has none yet, its body's pieces do (probe, segment).
+ * <p>Every method with a contract is proven by KeY (jml-verified/proofs.json lists each).
  */
 public final class Iotlb {
 
@@ -416,22 +415,40 @@ public final class Iotlb {
         return la - a + 1;
     }
 
-    // translate_desc: iov->iov_base = map->addr + addr - map->start (u64, wraps)
+    // translate_desc: iov->iov_base = map->addr + addr - map->start (u64, wraps; flipped addr and start give the
+    // same difference)
     /*@ private normal_behavior
-      @   requires st <= a;
-      @   ensures (\result >= 0 ? (\bigint)\result : (\bigint)\result + 2*((\bigint)Long.MAX_VALUE + 1)) == (ad >= 0 ? (\bigint)ad : (\bigint)ad + 2*((\bigint)Long.MAX_VALUE + 1)) + ((\bigint)a - (\bigint)st) || (\result >= 0 ? (\bigint)\result : (\bigint)\result + 2*((\bigint)Long.MAX_VALUE + 1)) == (ad >= 0 ? (\bigint)ad : (\bigint)ad + 2*((\bigint)Long.MAX_VALUE + 1)) + ((\bigint)a - (\bigint)st) - 2*((\bigint)Long.MAX_VALUE + 1);
+      @   ensures \result == (long) (ad + (a - st));
       @*/
     private static /*@ pure @*/ long trHva(long ad, long a, long st) {
         return ad + (a - st);
     }
 
+    // the last IOVA a + len - 1 of len bytes at the flipped a: the u64 sum, exact when it does not pass 2^64
+    /*@ private normal_behavior
+      @   ensures \result == (long) (a + len - 1);
+      @   ensures len != 0 && (\bigint)a + (len >= 0 ? (\bigint)len : (\bigint)len + 2*((\bigint)Long.MAX_VALUE + 1)) - 1 <= Long.MAX_VALUE ==> (\bigint)\result == (\bigint)a + (len >= 0 ? (\bigint)len : (\bigint)len + 2*((\bigint)Long.MAX_VALUE + 1)) - 1;
+      @*/
+    private static /*@ pure @*/ long trLast(long a, long len) {
+        return a + len - 1;
+    }
+
+    // translate_desc: last = addr + len - 1 for the flipped request addr and flipped len, exact when the
+    // request does not pass 2^64
+    /*@ private normal_behavior
+      @   ensures lenF != Long.MIN_VALUE && (\bigint)a + ((\bigint)lenF - Long.MIN_VALUE) - 1 <= Long.MAX_VALUE
+      @           ==> (\bigint)\result == (\bigint)a + ((\bigint)lenF - Long.MIN_VALUE) - 1;
+      @*/
+    private static /*@ pure @*/ long trLastF(long a, long lenF) {
+        return a + flip(lenF) - 1;
+    }
+
     // translate_desc: map->perm & access, for access VHOST_ACCESS_RO or VHOST_ACCESS_WO (a single bit)
     /*@ public normal_behavior
-      @   requires access == ACCESS_RO || access == ACCESS_WO;
-      @   ensures \result <==> (p / access) % 2 == 1;
+      @   ensures \result <==> (int) (p & access) != 0;
       @*/
     public static /*@ pure @*/ boolean grants(int p, int access) {
-        return (p / access) % 2 == 1;
+        return (p & access) != 0;
     }
 
     // translate_desc: iov->iov_len = min(len - s, size)
@@ -443,48 +460,50 @@ public final class Iotlb {
     }
 
     // translate_desc's loop body once the map is found: size = map->size - addr + map->start;
-    // iov = {addr -> map->addr + addr - map->start, min(len - s, size)} as entry k; returns size
+    // iov = {addr -> map->addr + addr - map->start, min(len - s, size)} as entry k, with its IOVA range
+    // [segIova[k], segLast[k]] (flipped) and the map it came from; returns size
     // (a helper: the class invariant is neither assumed nor re-proven here; translate keeps it)
     /*@ private normal_behavior
       @   requires start != null && last != null && addr != null && 0 <= i && i < start.length && i < last.length
       @         && i < addr.length;
       @   requires start[i] <= a && a <= last[i] && rem != 0 && !(a == Long.MIN_VALUE && last[i] == Long.MAX_VALUE);
-      @   requires segIova != null && segHva != null && segLen != null && segMap != null;
-      @   requires 0 <= k && k < segIova.length && k < segHva.length && k < segLen.length && k < segMap.length;
-      @   requires segIova != segHva && segIova != segLen && segHva != segLen;
-      @   requires segIova != start && segIova != last && segIova != addr && segHva != start && segHva != last
-      @         && segHva != addr && segLen != start && segLen != last && segLen != addr && segMap != perm;
+      @   requires segIova != null && segLast != null && segHva != null && segLen != null && segMap != null;
+      @   requires 0 <= k && k < segIova.length && k < segLast.length && k < segHva.length && k < segLen.length
+      @         && k < segMap.length;
+      @   requires segIova != segLast && segIova != segHva && segIova != segLen && segLast != segHva
+      @         && segLast != segLen && segHva != segLen;
+      @   requires segIova != start && segIova != last && segIova != addr && segLast != start && segLast != last
+      @         && segLast != addr && segHva != start && segHva != last && segHva != addr && segLen != start
+      @         && segLen != last && segLen != addr && segMap != perm;
       @   ensures (\result >= 0 ? (\bigint)\result : (\bigint)\result + 2*((\bigint)Long.MAX_VALUE + 1)) == (\bigint)last[i] - (\bigint)a + 1;
-      @   ensures segIova[k] == a && segMap[k] == i && segLen[k] != 0;
-      @   ensures (segLen[k] == rem && (rem >= 0 ? (\bigint)rem : (\bigint)rem + 2*((\bigint)Long.MAX_VALUE + 1)) < (\result >= 0 ? (\bigint)\result : (\bigint)\result + 2*((\bigint)Long.MAX_VALUE + 1))) || (segLen[k] == \result && (\result >= 0 ? (\bigint)\result : (\bigint)\result + 2*((\bigint)Long.MAX_VALUE + 1)) <= (rem >= 0 ? (\bigint)rem : (\bigint)rem + 2*((\bigint)Long.MAX_VALUE + 1)));
-      @   ensures (segHva[k] >= 0 ? (\bigint)segHva[k] : (\bigint)segHva[k] + 2*((\bigint)Long.MAX_VALUE + 1)) == (addr[i] >= 0 ? (\bigint)addr[i] : (\bigint)addr[i] + 2*((\bigint)Long.MAX_VALUE + 1)) + ((\bigint)a - (\bigint)start[i])
-      @        || (segHva[k] >= 0 ? (\bigint)segHva[k] : (\bigint)segHva[k] + 2*((\bigint)Long.MAX_VALUE + 1)) == (addr[i] >= 0 ? (\bigint)addr[i] : (\bigint)addr[i] + 2*((\bigint)Long.MAX_VALUE + 1)) + ((\bigint)a - (\bigint)start[i]) - 2*((\bigint)Long.MAX_VALUE + 1);
-      @   assignable segIova[k], segHva[k], segLen[k], segMap[k];
+      @   ensures segIova[k] == a && segMap[k] == i;
+      @   ensures segLast[k] == (long) (segIova[k] + segLen[k] - 1) && segHva[k] == (long) (addr[i] + (segIova[k] - start[i]));
+      @   ensures a <= segLast[k] && segLast[k] <= last[i];
+      @   ensures last[i] <= Long.MAX_VALUE;
+      @   ensures ((rem >= 0 ? (\bigint)rem : (\bigint)rem + 2*((\bigint)Long.MAX_VALUE + 1)) < (\result >= 0 ? (\bigint)\result : (\bigint)\result + 2*((\bigint)Long.MAX_VALUE + 1)) && (\bigint)segLast[k] == (\bigint)a + (rem >= 0 ? (\bigint)rem : (\bigint)rem + 2*((\bigint)Long.MAX_VALUE + 1)) - 1)
+      @        || ((\result >= 0 ? (\bigint)\result : (\bigint)\result + 2*((\bigint)Long.MAX_VALUE + 1)) <= (rem >= 0 ? (\bigint)rem : (\bigint)rem + 2*((\bigint)Long.MAX_VALUE + 1)) && segLast[k] == last[i]);
+      @   assignable segIova[k], segLast[k], segHva[k], segLen[k], segMap[k];
       @*/
-    private /*@ helper @*/ long segment(int i, long a, long rem, int k, long[] segIova, long[] segHva, long[] segLen, int[] segMap) {
+    private /*@ helper @*/ long segment(int i, long a, long rem, int k, long[] segIova, long[] segLast, long[] segHva,
+                                        long[] segLen, int[] segMap) {
         long size = trSize(at(last, i), a);
+        long len = trMin(rem, size);
         segIova[k] = a;
+        segLen[k] = len;
+        segLast[k] = trLast(a, len);
         segHva[k] = trHva(at(addr, i), a, at(start, i));
-        segLen[k] = trMin(rem, size);
         segMap[k] = i;
         return size;
     }
 
-    // translate_desc: addr += size (flipped addr plus a u64 size, wraps past the top of the IOVA space)
-    /*@ private normal_behavior
-      @   ensures (\bigint)a + (size >= 0 ? (\bigint)size : (\bigint)size + 2*((\bigint)Long.MAX_VALUE + 1)) <= Long.MAX_VALUE ==> (\bigint)\result == (\bigint)a + (size >= 0 ? (\bigint)size : (\bigint)size + 2*((\bigint)Long.MAX_VALUE + 1));
-      @*/
-    private static /*@ pure @*/ long trNext(long a, long size) {
-        return a + size;
-    }
+
 
     // vhost_iotlb_itree_first, then translate_desc's miss and permission checks (if (map == NULL || map->start > addr)
     // and if (!(map->perm & access))): the index of the map that translates addr, -1 for a miss, -2 for no permission
     /*@ private normal_behavior
-      @   requires access == ACCESS_RO || access == ACCESS_WO;
       @   ensures -2 <= \result && \result < n;
       @   ensures \result >= 0 ==> start[\result] <= a && a <= last[\result]
-      @                        && !(a == Long.MIN_VALUE && last[\result] == Long.MAX_VALUE) && grants(perm[\result], access);
+      @                        && !(a == Long.MIN_VALUE && last[\result] == Long.MAX_VALUE) && (perm[\result] & access) != 0;
       @*/
     private /*@ pure @*/ int probe(long a, long l, int access) {
         int i = first(a, l);
@@ -499,33 +518,154 @@ public final class Iotlb {
         return i;
     }
 
+    // translate_desc's output so far: iov entries 0 .. k - 1, each inside a map that grants the access, with iov_len
+    // and iov_base as translate_desc computes them (mod 2^64), each starting where the one before ended; segMap[k0]
+    // is the map entry k0 came from
+    /*@ public normal_behavior
+      @   ensures \result <==> (\forall \bigint k0; 0 <= k0 && k0 < k;
+      @        0 <= segMap[k0] && segMap[k0] < n && (perm[segMap[k0]] & access) != 0
+      @     && start[segMap[k0]] <= segIova[k0] && segIova[k0] <= segLast[k0] && segLast[k0] <= last[segMap[k0]]
+      @     && segLast[k0] == (long) (segIova[k0] + segLen[k0] - 1)
+      @     && segHva[k0] == (long) (addr[segMap[k0]] + (segIova[k0] - start[segMap[k0]])))
+      @     && (\forall \bigint k0; 0 <= k0 && k0 < k - 1; (\bigint)segLast[k0] + 1 == segIova[k0 + 1]);
+      @ public model pure helper boolean walkOk(int k, int access, long[] segIova, long[] segLast, long[] segHva, long[] segLen, int[] segMap);
+      @*/
+
+    // translate_desc's loop body on the walk's position s (flipped sF, len flipped lenF): addr = qaddr + s;
+    // vhost_iotlb_itree_first and the miss and permission checks (probe); the iov entry k (segment); s += size and
+    // addr += size. Returns the new sF; segMap[k] is the map, or -1 (miss) / -2 (no permission) with sF returned
+    // unchanged. The arithmetic half of the step: entries before k are not its concern (extend carries them).
+    /*@ private normal_behavior
+      @   requires \invariant_for(this);
+      @   requires segIova != null && segLast != null && segHva != null && segLen != null && segMap != null;
+      @   requires segIova != segLast && segIova != segHva && segIova != segLen && segLast != segHva
+      @         && segLast != segLen && segHva != segLen;
+      @   requires segIova != start && segIova != last && segIova != addr && segLast != start && segLast != last
+      @         && segLast != addr && segHva != start && segHva != last && segHva != addr && segLen != start
+      @         && segLen != last && segLen != addr && segMap != perm;
+      @   requires 0 <= k && k < segIova.length && k < segLast.length && k < segHva.length && k < segLen.length
+      @         && k < segMap.length;
+      @   requires sF < lenF && (\bigint)qaddr + ((\bigint)lenF - Long.MIN_VALUE) <= (\bigint)Long.MAX_VALUE + 1;
+      @   requires (\bigint)ql == (\bigint)qaddr + ((\bigint)lenF - Long.MIN_VALUE) - 1;
+      @   requires (\forall \bigint j; 0 <= j && j < n; qaddr != Long.MIN_VALUE || last[j] != Long.MAX_VALUE);
+      @   requires start != null && last != null && addr != null && perm != null;
+      @   ensures \invariant_for(this);
+      @   ensures segMap[k] == -1 || segMap[k] == -2 || 0 <= segMap[k];
+      @   ensures segMap[k] >= 0 ==> (\bigint)segIova[k] == (\bigint)qaddr + ((\bigint)sF - Long.MIN_VALUE);
+      @   ensures segMap[k] >= 0 ==> sF < \result && (\bigint)\result - Long.MIN_VALUE <= (\bigint)Long.MAX_VALUE - (\bigint)qaddr + 1;
+      @   ensures segMap[k] >= 0 ==> (\result < lenF ? (\bigint)segLast[k] + 1 == (\bigint)qaddr + ((\bigint)\result - Long.MIN_VALUE)
+      @                                             : segLast[k] == ql);
+      @   ensures segMap[k] >= 0 ==> segMap[k] < n && (perm[segMap[k]] & access) != 0
+      @     && start[segMap[k]] <= segIova[k] && segIova[k] <= segLast[k] && segLast[k] <= last[segMap[k]]
+      @     && segLast[k] == (long) (segIova[k] + segLen[k] - 1)
+      @     && segHva[k] == (long) (addr[segMap[k]] + (segIova[k] - start[segMap[k]]));
+      @   assignable segIova[k], segLast[k], segHva[k], segLen[k], segMap[k];
+      @*/
+    private /*@ helper @*/ long step(long qaddr, long ql, int access, long lenF, long sF, int k, long[] segIova, long[] segLast,
+                                     long[] segHva, long[] segLen, int[] segMap) {
+        // addr and s advance together: addr == qaddr + s (the u64 sum; flipped sF minus MIN_VALUE is s)
+        long a = qaddr + (sF - Long.MIN_VALUE);
+        int i = probe(a, ql, access);
+        if (i < 0) {
+            segMap[k] = i;
+            return sF;
+        }
+        // len - s: the same bits from the flipped values
+        long size = segment(i, a, lenF - sF, k, segIova, segLast, segHva, segLen, segMap);
+        return sF + size;
+    }
+
+    // the walk half of translate_desc's loop body: step, and walkOk carried from entries 0 .. k - 1 to 0 .. k, so
+    // that translate's loop takes the contract as it stands
+    /*@ private normal_behavior
+      @   requires \invariant_for(this);
+      @   requires segIova != null && segLast != null && segHva != null && segLen != null && segMap != null;
+      @   requires segIova != segLast && segIova != segHva && segIova != segLen && segLast != segHva
+      @         && segLast != segLen && segHva != segLen;
+      @   requires segIova != start && segIova != last && segIova != addr && segLast != start && segLast != last
+      @         && segLast != addr && segHva != start && segHva != last && segHva != addr && segLen != start
+      @         && segLen != last && segLen != addr && segMap != perm;
+      @   requires 0 <= k && k < segIova.length && k < segLast.length && k < segHva.length && k < segLen.length
+      @         && k < segMap.length;
+      @   requires sF < lenF && (\bigint)qaddr + ((\bigint)lenF - Long.MIN_VALUE) <= (\bigint)Long.MAX_VALUE + 1;
+      @   requires (\bigint)ql == (\bigint)qaddr + ((\bigint)lenF - Long.MIN_VALUE) - 1;
+      @   requires (\forall \bigint j; 0 <= j && j < n; qaddr != Long.MIN_VALUE || last[j] != Long.MAX_VALUE);
+      @   requires start != null && last != null && addr != null && perm != null;
+      @   requires walkOk(k, access, segIova, segLast, segHva, segLen, segMap);
+      @   requires k > 0 ==> (\bigint)segLast[k - 1] + 1 == (\bigint)qaddr + ((\bigint)sF - Long.MIN_VALUE);
+      @   ensures \invariant_for(this);
+      @   ensures segMap[k] == -1 || segMap[k] == -2 || 0 <= segMap[k];
+      @   ensures segMap[k] >= 0 ==> (\bigint)segIova[k] == (\bigint)qaddr + ((\bigint)sF - Long.MIN_VALUE);
+      @   ensures segMap[k] >= 0 ==> sF < \result && (\bigint)\result - Long.MIN_VALUE <= (\bigint)Long.MAX_VALUE - (\bigint)qaddr + 1;
+      @   ensures segMap[k] >= 0 ==> (\result < lenF ? (\bigint)segLast[k] + 1 == (\bigint)qaddr + ((\bigint)\result - Long.MIN_VALUE)
+      @                                             : segLast[k] == ql);
+      @   ensures segMap[k] >= 0 ==> walkOk((int) (k + 1), access, segIova, segLast, segHva, segLen, segMap);
+      @   assignable segIova[k], segLast[k], segHva[k], segLen[k], segMap[k];
+      @*/
+    private /*@ helper @*/ long extend(long qaddr, long ql, int access, long lenF, long sF, int k, long[] segIova, long[] segLast,
+                                     long[] segHva, long[] segLen, int[] segMap) {
+        return step(qaddr, ql, access, lenF, sF, k, segIova, segLast, segHva, segLen, segMap);
+    }
+
     // linux 6.12 drivers/vhost/vhost.c translate_desc and drivers/vhost/vringh.c iotlb_translate (spec Walk):
     // while ((u64)len > s) { ret >= iov_size: -ENOBUFS; map = vhost_iotlb_itree_first(umem, addr, last);
     // miss: -EAGAIN (device IOTLB) / -EFAULT (memory table) / -EINVAL (vringh); !(map->perm & access): -EPERM;
     // size = map->size - addr + map->start; iov = {addr -> map->addr + addr - map->start, min(len - s, size)};
-    // s += size; addr += size; ++ret }. qaddr and the segment IOVAs are flipped; segMap[k] is the map segment k
-    // came from (the kernel's `map`). The loop body's pieces are proven (probe, segment, U64.add, trNext); the
-    // loop as a whole has no contract yet: the README, "The IOTLB models", says what KeY left open.
-    public int translate(int missErr, long qaddr, long qlen, int access, int iovSize,
-                         long[] segIova, long[] segHva, long[] segLen, int[] segMap) {
-        long qlast = qaddr + qlen - 1;
-        long a = qaddr;
-        long s = 0;
+    // s += size; addr += size; ++ret }. qaddr and the segment IOVA ranges [segIova[k], segLast[k]] are flipped;
+    // segMap[k] is the map segment k came from (the kernel's `map`): the witness the contract names instead of an
+    // existential. The contract covers requests that do not pass 2^64 and that start above 0 or meet no map
+    // ending at 2^64 - 1: otherwise s += size can wrap to 0 and the kernel walks again (the README, "The IOTLB
+    // models").
+    /*@ public normal_behavior
+      @   requires missErr < 0 && ACCESS_RO <= access && access <= ACCESS_WO && iovSize >= 0;
+      @   requires segIova != null && segLast != null && segHva != null && segLen != null && segMap != null;
+      @   requires segIova.length >= iovSize && segLast.length >= iovSize && segHva.length >= iovSize
+      @         && segLen.length >= iovSize && segMap.length >= iovSize;
+      @   requires segIova != segLast && segIova != segHva && segIova != segLen && segLast != segHva
+      @         && segLast != segLen && segHva != segLen;
+      @   requires segIova != start && segIova != last && segIova != addr && segLast != start && segLast != last
+      @         && segLast != addr && segHva != start && segHva != last && segHva != addr && segLen != start
+      @         && segLen != last && segLen != addr && segMap != perm;
+      @   requires (\bigint)qaddr + ((\bigint)qlenF - Long.MIN_VALUE) <= (\bigint)Long.MAX_VALUE + 1;
+      @   requires (\forall \bigint j; 0 <= j && j < n; qaddr != Long.MIN_VALUE || last[j] != Long.MAX_VALUE);
+      @   ensures \result == ENOBUFS || \result == EPERM || \result == missErr || (0 <= \result && \result <= iovSize);
+      @   ensures \result >= 0 ==> (\result == 0 <==> qlenF == Long.MIN_VALUE);
+      @   ensures \result > 0 ==> segIova[0] == qaddr
+      @        && (\bigint)segLast[\result - 1] == (\bigint)qaddr + ((\bigint)qlenF - Long.MIN_VALUE) - 1;
+      @   ensures \result >= 0 ==> walkOk(\result, access, segIova, segLast, segHva, segLen, segMap);
+      @   assignable segIova[*], segLast[*], segHva[*], segLen[*], segMap[*];
+      @*/
+    public int translate(int missErr, long qaddr, long qlenF, int access, int iovSize,
+                         long[] segIova, long[] segLast, long[] segHva, long[] segLen, int[] segMap) {
+        long qlast = trLastF(qaddr, qlenF);
+        // s flipped, as len: the kernel's u64 compare (u64)len > s is the signed compare of the flipped values
+        long sF = Long.MIN_VALUE;
         int ret = 0;
-        while (U64.lt(s, qlen)) {
+        /*@ loop_invariant \invariant_for(this);
+          @ loop_invariant start != null && last != null && addr != null && perm != null;
+          @ loop_invariant Long.MIN_VALUE <= sF && sF <= Long.MAX_VALUE;
+          @ loop_invariant 0 <= ret && ret <= iovSize;
+          @ loop_invariant ret == 0 <==> sF == Long.MIN_VALUE;
+          @ loop_invariant qlenF == Long.MIN_VALUE ==> ret == 0;
+          @ loop_invariant (\bigint)sF - Long.MIN_VALUE <= (\bigint)Long.MAX_VALUE - (\bigint)qaddr + 1;
+          @ loop_invariant ret > 0 ==> segIova[0] == qaddr;
+          @ loop_invariant ret > 0 ==> (sF < qlenF ? (\bigint)segLast[ret - 1] + 1 == (\bigint)qaddr + ((\bigint)sF - Long.MIN_VALUE)
+          @                                       : segLast[ret - 1] == qlast);
+          @ loop_invariant walkOk(ret, access, segIova, segLast, segHva, segLen, segMap);
+          @ assignable segIova[*], segLast[*], segHva[*], segLen[*], segMap[*];
+          @ decreases (\bigint)Long.MAX_VALUE - (\bigint)sF;
+          @*/
+        while (sF < qlenF) {
             if (ret >= iovSize) {
                 return ENOBUFS;
             }
-            int i = probe(a, qlast, access);
-            if (i == -1) {
+            sF = extend(qaddr, qlast, access, qlenF, sF, ret, segIova, segLast, segHva, segLen, segMap);
+            if (segMap[ret] == -1) {
                 return missErr;
             }
-            if (i == -2) {
+            if (segMap[ret] == -2) {
                 return EPERM;
             }
-            long size = segment(i, a, U64.sub(qlen, s), ret, segIova, segHva, segLen, segMap);
-            s = U64.add(s, size);
-            a = trNext(a, size);
             ret++;
         }
         return ret;

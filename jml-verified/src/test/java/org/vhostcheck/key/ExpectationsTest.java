@@ -69,6 +69,17 @@ class ExpectationsTest {
     }
 
     @Test
+    void aTwinRunsUnderItsOriginalsStrategy() {
+        Expectation add = new Expectation("a.U", "add", 2, "closed", null, "w", 100,
+                java.util.Map.of("QUERY_NEW_OPTIONS_KEY", "QUERY_OFF"));
+        Expectation twin = new Expectation("a.Twin", "add", 1, "open", "a.U.add", "w", 100);
+        assertEquals(java.util.Map.of("a.U.add", java.util.Map.of("QUERY_NEW_OPTIONS_KEY", "QUERY_OFF"),
+                        "a.Twin.add", java.util.Map.of("QUERY_NEW_OPTIONS_KEY", "QUERY_OFF")),
+                Expectations.strategyOverrides(List.of(add, twin)));
+        assertEquals(java.util.Map.of("a.U.add", 100, "a.Twin.add", 100), Expectations.stepBudgets(List.of(add, twin)));
+    }
+
+    @Test
     void malformedFilesAreOneLineErrors(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("proofs.json");
         Files.writeString(f, "{\"contracts\": [{\"class\": \"a.T\", \"method\": \"m\", \"cases\": 1,"
@@ -77,13 +88,51 @@ class ExpectationsTest {
         assertEquals(f + ": a.T.m: twinOf is required for expected open and only there", e.getMessage());
 
         Files.writeString(f, "{\"contracts\": [{\"class\": \"a.T\", \"method\": \"m\", \"cases\": 1,"
-                + " \"expected\": \"closed\", \"why\": \"w\", \"maxSteps\": 100}]}");
+                + " \"expected\": \"closed\", \"why\": \"w\", \"maxSteps\": 0}]}");
         e = assertThrows(KeyLoadException.class, () -> Expectations.load(f));
-        assertEquals(f + ": a.T.m: maxSteps is for broken twins only, and at least 1", e.getMessage());
+        assertEquals(f + ": a.T.m: maxSteps must be at least 1", e.getMessage());
+
+        Files.writeString(f, "{\"contracts\": [{\"class\": \"a.T\", \"method\": \"m\", \"cases\": 1,"
+                + " \"expected\": \"closed\", \"why\": \"w\", \"maxSteps\": 100},"
+                + " {\"class\": \"a.W\", \"method\": \"m\", \"cases\": 1, \"expected\": \"open\","
+                + " \"twinOf\": \"a.T.m\", \"why\": \"w\"}]}");
+        e = assertThrows(KeyLoadException.class, () -> Expectations.load(f));
+        assertEquals(f + ": a.W.m: maxSteps must be at least the 100 of a.T.m: a twin gets its original's budget",
+                e.getMessage());
+
+        Files.writeString(f, "{\"contracts\": [{\"class\": \"a.T\", \"method\": \"m\", \"cases\": 1,"
+                + " \"expected\": \"closed\", \"why\": \"w\", \"strategy\": {}}]}");
+        e = assertThrows(KeyLoadException.class, () -> Expectations.load(f));
+        assertTrue(e.getMessage().startsWith(f + ": a.T.m: strategy is a non-empty map"), e.getMessage());
 
         Files.writeString(f, "{\"contracts\": [{\"class\": \"a.T\", \"methd\": \"m\"}]}");
         e = assertThrows(KeyLoadException.class, () -> Expectations.load(f));
         assertTrue(e.getMessage().startsWith(f + ":1: Unrecognized field \"methd\""), e.getMessage());
+    }
+
+    @Test
+    void shardsSplitTheMethodsTwinsFollowTheirOriginalAndShard0TakesTheUnlisted() throws Exception {
+        Expectation heavy = new Expectation("a.U", "walk", 1, "closed", null, "w", null, null, 1);
+        Expectation heavyTwin = new Expectation("a.Twin", "walk", 1, "open", "a.U.walk", "w");
+        List<Expectation> all = List.of(ADD, TWIN, heavy, heavyTwin);
+        assertEquals(List.of(ADD, TWIN), Expectations.inShard(all, 0));
+        assertEquals(List.of(heavy, heavyTwin), Expectations.inShard(all, 1));
+        for (String key : List.of("a.U.add", "a.Twin.add", "a.New.m", "a.U.walker")) {
+            assertTrue(Expectations.shardPattern(all, 0).matcher(key).find(), key);
+            assertTrue(!Expectations.shardPattern(all, 1).matcher(key).find(), key);
+        }
+        for (String key : List.of("a.U.walk", "a.Twin.walk")) {
+            assertTrue(!Expectations.shardPattern(all, 0).matcher(key).find(), key);
+            assertTrue(Expectations.shardPattern(all, 1).matcher(key).find(), key);
+        }
+
+        Path f = Files.createTempFile("proofs", ".json");
+        Files.writeString(f, "{\"contracts\": [{\"class\": \"a.T\", \"method\": \"m\", \"cases\": 1,"
+                + " \"expected\": \"closed\", \"why\": \"w\", \"shard\": 2}]}");
+        KeyLoadException e = assertThrows(KeyLoadException.class, () -> Expectations.load(f));
+        assertEquals(f + ": a.T.m: shard is 0 or 1, for expected-closed methods only (their twins go with them)",
+                e.getMessage());
+        Files.delete(f);
     }
 
     @Test

@@ -38,4 +38,17 @@ class KeySettingsTest {
         KeyLoadException e = assertThrows(KeyLoadException.class, () -> KeySettings.load(f));
         assertTrue(e.getMessage().contains("DEP_OPTIONS_KEY is not pinned"), e.getMessage());
     }
+
+    @Test
+    void perMethodStrategyReplacesOnlyPinnedProperties() throws Exception {
+        KeySettings s = KeySettings.load(FILE);
+        KeySettings q = s.withStrategy(java.util.Map.of("QUERY_NEW_OPTIONS_KEY", "QUERY_OFF"), "a.T.m");
+        assertEquals("QUERY_OFF", q.strategyProperties().getProperty("QUERY_NEW_OPTIONS_KEY"));
+        assertEquals(s.strategyProperties().getProperty("SPLITTING_OPTIONS_KEY"),
+                q.strategyProperties().getProperty("SPLITTING_OPTIONS_KEY"));
+        KeyLoadException e = assertThrows(KeyLoadException.class,
+                () -> s.withStrategy(java.util.Map.of("NO_SUCH_KEY", "X"), "a.T.m"));
+        assertTrue(e.getMessage().startsWith("a.T.m: strategy property NO_SUCH_KEY is not one of the pinned"),
+                e.getMessage());
+    }
 }

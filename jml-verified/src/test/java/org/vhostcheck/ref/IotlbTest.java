@@ -242,14 +242,15 @@ class IotlbTest {
         return true;
     }
 
-    /** Calls translate (qaddr flipped), checks its intended contract (README; not proven) with BigInteger arithmetic. */
+    /** Calls translate (qaddr flipped) and checks its proven contract, then what it means in BigInteger arithmetic. */
     private static int checkWalk(Iotlb t, int miss, long qaddr, long qlen, int access, int iovSize) {
         long[] iova = new long[iovSize];
+        long[] ilast = new long[iovSize];
         long[] hva = new long[iovSize];
         long[] len = new long[iovSize];
         int[] map = new int[iovSize];
         Snap o = Snap.of(t);
-        int r = t.translate(miss, qaddr, qlen, access, iovSize, iova, hva, len, map);
+        int r = t.translate(miss, qaddr, flip(qlen), access, iovSize, iova, ilast, hva, len, map);
         o.assertSame(t);
         assertTrue(r == Iotlb.ENOBUFS || r == Iotlb.EPERM || r == miss || (0 <= r && r <= iovSize), "result " + r);
         if (r < 0 || !inContract(t, qaddr, qlen)) {
@@ -259,17 +260,26 @@ class IotlbTest {
         BigInteger end = b(qaddr);
         for (int k = 0; k < r; k++) {
             int m = map[k];
+            // the contract as KeY proves it: IOVA ranges abut, inside the map, lengths and bases as u64 sums
+            assertTrue(0 <= m && m < t.n);
+            assertTrue(Iotlb.grants(t.perm[m], access), "map " + m + " grants the access");
+            assertTrue(t.start[m] <= iova[k] && iova[k] <= ilast[k] && ilast[k] <= t.last[m], "segment " + k + " in its map");
+            assertEquals(iova[k] + len[k] - 1, ilast[k]);
+            assertEquals(t.addr[m] + (iova[k] - t.start[m]), hva[k]);
+            if (k + 1 < r) {
+                assertEquals(b(ilast[k]).add(BigInteger.ONE), b(iova[k + 1]), "segment " + k + " abuts the next");
+            }
+            // what it means: the segments cover [qaddr, qaddr + qlen) exactly, each len != 0 bytes of one map
             assertEquals(end, b(iova[k]), "segment " + k + " abuts");
-            assertTrue(len[k] != 0 && 0 <= m && m < t.n);
-            assertTrue((t.perm[m] / access) % 2 == 1, "map " + m + " grants the access");
-            assertTrue(t.start[m] <= iova[k]);
-            assertTrue(b(iova[k]).add(u(len[k])).subtract(BigInteger.ONE).compareTo(b(t.last[m])) <= 0);
+            assertTrue(len[k] != 0 && (t.perm[m] / access) % 2 == 1);
+            assertEquals(b(ilast[k]), b(iova[k]).add(u(len[k])).subtract(BigInteger.ONE));
             BigInteger h = u(t.addr[m]).add(b(iova[k]).subtract(b(t.start[m])));
             assertTrue(u(hva[k]).equals(h) || u(hva[k]).equals(h.subtract(TWO64)), "hva of segment " + k);
             end = end.add(u(len[k]));
         }
         if (r > 0) {
             assertEquals(qaddr, iova[0]);
+            assertEquals(qaddr + qlen - 1, ilast[r - 1]);
             assertEquals(b(qaddr).add(u(qlen)), end);
         }
         return r;
@@ -458,10 +468,13 @@ class IotlbTest {
         }
         assertTrue(inContract > 10, "walks that succeed within the contract: " + inContract);
         long[] iova = new long[4];
+        long[] ilast = new long[4];
         long[] hva = new long[4];
         long[] sl = new long[4];
         int[] map = new int[4];
-        assertEquals(2, t.translate(Iotlb.EAGAIN, flip(0xfff), 2, Iotlb.ACCESS_RO, 4, iova, hva, sl, map));
+        assertEquals(2, t.translate(Iotlb.EAGAIN, flip(0xfff), flip(2), Iotlb.ACCESS_RO, 4, iova, ilast, hva, sl, map));
+        assertEquals(flip(0xfffL), ilast[0]);
+        assertEquals(flip(0x1000L), ilast[1]);
         assertEquals(flip(0xfffL), iova[0]);
         assertEquals(flip(0x1000L), iova[1]);
         assertEquals(0x10ffeL, hva[0]);
@@ -479,7 +492,7 @@ class IotlbTest {
         assertEquals(0, checkWalk(t, Iotlb.EAGAIN, flip(0x1), 0, Iotlb.ACCESS_RO, 0));
         // across 2^63 would need both access bits: the halves' maps are read-write and write-only
         assertEquals(Iotlb.EPERM, checkWalk(t, Iotlb.EAGAIN, flip(Long.MAX_VALUE), 2, Iotlb.ACCESS_RO, 4));
-        assertEquals(2, t.translate(Iotlb.EAGAIN, flip(TOP_PAGE - 1), 0x1001, Iotlb.ACCESS_WO, 4, iova, hva, sl, map));
+        assertEquals(2, t.translate(Iotlb.EAGAIN, flip(TOP_PAGE - 1), flip(0x1001), Iotlb.ACCESS_WO, 4, iova, ilast, hva, sl, map));
         assertEquals(flip(TOP_PAGE), iova[1]);
         assertEquals(0x50000L, hva[1]);
         assertEquals(0x1000L, sl[1]);
@@ -496,8 +509,8 @@ class IotlbTest {
         t.addRange(flip(0x1000), flip(MAX), 0x20000, 3);
         assertFalse(inContract(t, flip(0), 0x2000));
         long[] iova = new long[8];
-        assertEquals(Iotlb.ENOBUFS, t.translate(Iotlb.EFAULT, flip(0), 0x2000, Iotlb.ACCESS_RO, 8, iova, new long[8],
-                new long[8], new int[8]));
+        assertEquals(Iotlb.ENOBUFS, t.translate(Iotlb.EFAULT, flip(0), flip(0x2000), Iotlb.ACCESS_RO, 8, iova, new long[8],
+                new long[8], new long[8], new int[8]));
         assertEquals(flip(0), iova[2]);
     }
 
@@ -587,16 +600,20 @@ class IotlbTest {
         assertEquals(0, t.call("addRange", flip(0x1000L), flip(0x1fffL), 0xa000L, Iotlb.ACCESS_RO));
         assertEquals(0, x.addRange(flip(0x1000L), flip(0x1fffL), 0xa000L, Iotlb.ACCESS_RO));
         long[] iova = new long[4];
+        long[] ilast = new long[4];
         long[] hva = new long[4];
         long[] len = new long[4];
         int[] map = new int[4];
         assertEquals(Iotlb.EPERM, checkWalk(x, Iotlb.EAGAIN, flip(0x1800L), 0x100L, Iotlb.ACCESS_WO, 4));
-        assertEquals(1, t.call("translate", Iotlb.EAGAIN, flip(0x1800L), 0x100L, Iotlb.ACCESS_WO, 4, iova, hva, len, map));
+        assertEquals(1, t.call("translate", Iotlb.EAGAIN, flip(0x1800L), flip(0x100L), Iotlb.ACCESS_WO, 4, iova, ilast,
+                hva, len, map));
+        assertEquals(flip(0x18ffL), ilast[0]);
         assertEquals(flip(0x1800L), iova[0]);
         assertEquals(0xa800L, hva[0]);
         assertEquals(0x100L, len[0]);
         assertEquals(0, map[0]);
         int perm = ((int[]) t.get("perm"))[map[0]];
         assertEquals(0, (perm / Iotlb.ACCESS_WO) % 2, "the segment's map does not grant the write");
+        assertFalse(Iotlb.grants(perm, Iotlb.ACCESS_WO));
     }
 }

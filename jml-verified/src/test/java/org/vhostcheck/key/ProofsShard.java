@@ -1,0 +1,30 @@
+package org.vhostcheck.key;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Proves one shard of the contracts of jml-verified/src/main/jml with KeY and holds the outcome to
+ * jml-verified/proofs.json: fixed code must close, every broken twin must stay open. Surefire runs the
+ * shards in two JVMs at once (KeY proves on one core); together they prove every contract KeY finds.
+ */
+abstract class ProofsShard {
+
+    void proveShard(int shard) throws Exception {
+        Path home = TestHome.get();
+        List<Expectation> all = Expectations.load(Expectations.defaultFile(home));
+        List<Expectation> expected = Expectations.inShard(all, shard);
+        List<ProofResult> results = KeyProver.proveAll(home, Expectations.shardPattern(all, shard),
+                line -> System.out.println("[shard " + shard + "] " + line));
+        List<String> problems = Expectations.check(expected, results);
+        Path dir = ProofReport.defaultDir(home).resolve("proofs-shard-" + shard);
+        ProofReport.write(dir, expected, results, problems);
+        System.out.print(Files.readString(dir.resolve(ProofReport.TEXT)));
+
+        assertTrue(problems.isEmpty(), "KeY results of shard " + shard + " differ from proofs.json:\n  "
+                + String.join("\n  ", problems));
+    }
+}
