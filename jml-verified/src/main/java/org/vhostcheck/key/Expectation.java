@@ -42,6 +42,11 @@ public record Expectation(@JsonProperty("class") String className, String method
         this(className, method, cases, expected, twinOf, why, maxSteps, null, null);
     }
 
+    public Expectation(String className, String method, Integer cases, String expected, String twinOf, String why,
+                       Integer maxSteps, Map<String, String> strategy) {
+        this(className, method, cases, expected, twinOf, why, maxSteps, strategy, null);
+    }
+
     /** {@code class.method}, the key of an entry. */
     public String key() {
         return className + "." + method;
