@@ -84,9 +84,14 @@ View == [desc |-> [k \in 1..QueueSize |-> EncDesc(desc[k - 1])],
          copy |-> [kind |-> copy.kind, addr |-> Enc(copy.addr), len |-> Enc(copy.len),
                    moved |-> Enc(copy.moved), ret |-> copy.ret]]
 
+\* The actions a config can take at all (the replayer fails on any never exercised).
 TraceActions ==
-    {"WriteDesc", "WriteInd", "WriteAvail", "PublishAvail", "GetHead", "WalkDesc", "WalkIndirect",
-     "AddUsedN"}
+    {"GetHead"}
+    \cup (IF GuestDescs = {} THEN {} ELSE {"WriteDesc"})
+    \cup (IF GuestIndDescs = {} THEN {} ELSE {"WriteInd"})
+    \cup (IF GuestHeads = {} THEN {} ELSE {"WriteAvail"})
+    \cup (IF AvailDeltas \ {0} = {} THEN {} ELSE {"PublishAvail", "WalkDesc", "AddUsedN"})
+    \cup (IF \E d \in GuestDescs : HasFlag(d.flags, VRING_DESC_F_INDIRECT) THEN {"WalkIndirect"} ELSE {})
     \cup (IF U16Addrs = {} THEN {} ELSE {"U16Access"})
     \cup (IF CopyReqs = {} THEN {} ELSE {"Copy"})
 

@@ -10,7 +10,8 @@ public final class Machines {
     private static final Map<String, Function<JsonNode, Machine>> BY_SPEC = Map.of(
             "U64Reg", U64RegMachine::new,
             "DirtyLog", DirtyLogMachine::new,
-            "Iotlb", IotlbMachine::new);
+            "Iotlb", IotlbMachine::new,
+            "VirtQueue", VirtQueueMachine::new);
 
     private Machines() {
     }
