@@ -340,10 +340,35 @@ public final class VirtQueue {
             c.access[c.n + k] = acc;
             c.map[c.n + k] = sMap[k];
         }
+        record(logging, c, a, l, acc, r);
+        return 0;
+    }
+
+    // linux 6.12 drivers/vhost/vhost.c vhost_get_vq_desc / get_indirect after translate_desc filled r entries:
+    // in_num += ret and, with a log, a log entry if (unlikely(log && ret)) (the CVE-2019-14835 fix: before it,
+    // if (log) gave a zero-length descriptor a log entry and no iov entry, so log_num passed in_num and the
+    // log array, sized like the iov array, overflowed); out_num += ret. The out-after-in check comes before.
+    /*@ public normal_behavior
+      @   requires c != null && \invariant_for(c);
+      @   requires acc == RO || acc == WO;
+      @   requires 0 <= r && r <= c.iova.length - c.n;
+      @   requires acc == RO ==> c.inNum == 0;
+      @   ensures \invariant_for(c);
+      @   ensures c.n == \old(c.n) + r;
+      @   ensures acc == WO ==> c.inNum == \old(c.inNum) + r && c.outNum == \old(c.outNum)
+      @                       && c.logNum == \old(c.logNum) + (logging && r > 0 ? 1 : 0);
+      @   ensures acc == RO ==> c.outNum == \old(c.outNum) + r && c.inNum == \old(c.inNum) && c.logNum == \old(c.logNum);
+      @   assignable c.n, c.inNum, c.outNum, c.logNum, c.logAddr[*], c.logLen[*];
+      @*/
+    public static void record(boolean logging, Chain c, long a, long l, int acc, int r) {
         c.n += r;
         if (acc == WO) {
             c.inNum += r;
-            if (logging && r > 0) {
+            if (logging
+                    //+ VirtQueueLogAlways.record[0]: if (log) instead of if (log && ret), before the CVE-2019-14835 fix
+                    && r > 0
+                    //- VirtQueueLogAlways
+                    ) {
                 c.logAddr[c.logNum] = a;
                 c.logLen[c.logNum] = l;
                 c.logNum++;
@@ -351,7 +376,43 @@ public final class VirtQueue {
         } else {
             c.outNum += r;
         }
-        return 0;
+    }
+
+    // linux 6.12 drivers/vhost/vhost.c vhost_get_vq_desc (6.1 identical): the do-while's control over the
+    // descriptor table, the part {@link #walkDesc} takes one iteration of: i >= vq->num and ++found > vq->num are
+    // -EINVAL, next_desc follows VRING_DESC_F_NEXT. For any table the guest writes, the walk reads only
+    // entries of the table and ends after at most num descriptors (INDIRECT tables and translation left out:
+    // they add no step to this loop).
+    /*@ public normal_behavior
+      @   requires flags != null && next != null && flags.length == num && next.length == num && num > 0;
+      @   requires (\forall int k; 0 <= k && k < num; 0 <= next[k] && next[k] <= 65535);
+      @   requires 0 <= head && head <= 65535;
+      @   ensures \result == EINVAL || (1 <= \result && \result <= num);
+      @*/
+    public static /*@ pure @*/ int chainLength(int[] flags, int[] next, int num, int head) {
+        int i = head;
+        int found = 0;
+        /*@ loop_invariant 0 <= found && found <= num && 0 <= i && i <= 65535;
+          @ assignable \strictly_nothing;
+          @ decreases num - found;
+          @*/
+        while (true) {
+            //+ VirtQueueNoIndexCheck.chainLength[0]: without i >= vq->num
+            if (i >= num) {
+                return EINVAL;
+            }
+            //- VirtQueueNoIndexCheck
+            //+ VirtQueueNoLoopBound.chainLength[0]: without ++found > vq->num ("Loop detected")
+            if (found + 1 > num) {
+                return EINVAL;
+            }
+            //- VirtQueueNoLoopBound
+            found++;
+            if ((flags[i] & F_NEXT) == 0) {
+                return found;
+            }
+            i = next[i];
+        }
     }
 
     // ---- the device uses buffers ----
@@ -425,42 +486,98 @@ public final class VirtQueue {
     public int copy(int kind, long a, long len, int shortBy) {
         wrotePerms = 0;
         int acc = kind == XFER_TO ? WO : RO;
+        // the chunks the loop translates, in order: iotlb_translate's errno, or translated bytes and what
+        // copy_{from,to}_iter moves of them (the kernel stops at the first failure; xfer decides where)
+        long[] tr = new long[4];
+        long[] got = new long[4];
+        int n = 0;
         long total = 0;
-        long m = 0;
-        int sh = shortBy;
-        int r = 0;
-        boolean done = false;
-        while (!done && U64.lt(total, len)) {
+        while (U64.lt(total, len)) {
             long[] sLen = new long[IOTLB_IOV_STRIDE];
             int[] sMap = new int[IOTLB_IOV_STRIDE];
             int t = translate(a + total, len - total, acc, IOTLB_IOV_STRIDE, sLen, new long[IOTLB_IOV_STRIDE], sMap);
+            if (n == tr.length) {
+                tr = grow(tr);
+                got = grow(got);
+            }
             if (t < 0 && t != ENOBUFS) {
-                r = t;
-                done = true;
-            } else {
-                int segs = t == ENOBUFS ? IOTLB_IOV_STRIDE : t;
-                long translated = 0;
-                for (int k = 0; k < segs; k++) {
-                    translated += sLen[k];
-                    if (kind == XFER_TO) {
-                        wrotePerms |= 1 << maps.perm[sMap[k]];
-                    }
-                }
-                long got = sh > 0 && translated != 0 ? translated - sh : translated;
-                m += got;
-                if (got != translated) {
-                    r = EFAULT;
-                    done = true;
-                } else {
-                    total += translated;
-                    sh = 0;
+                tr[n] = t;
+                n++;
+                break;
+            }
+            int segs = t == ENOBUFS ? IOTLB_IOV_STRIDE : t;
+            long translated = 0;
+            for (int k = 0; k < segs; k++) {
+                translated += sLen[k];
+                if (kind == XFER_TO && (n == 0 || got[n - 1] == tr[n - 1])) {
+                    wrotePerms |= 1 << maps.perm[sMap[k]];
                 }
             }
+            tr[n] = translated;
+            got[n] = n == 0 && shortBy > 0 ? translated - shortBy : translated;
+            n++;
+            total += translated;
         }
-        moved = m;
-        if (!done) {
-            r = (int) total;
+        long[] out = new long[1];
+        int r = xfer(len, tr, got, n, out);
+        moved = out[0];
+        return r;
+    }
+
+    private static long[] grow(long[] x) {
+        long[] y = new long[2 * x.length];
+        for (int k = 0; k < x.length; k++) {
+            y[k] = x[k];
         }
-        return r != len ? EFAULT : 0;
+        return y;
+    }
+
+    // linux 6.12 drivers/vhost/vringh.c copy_from_iotlb / copy_to_iotlb and their callers xfer_from_iotlb,
+    // xfer_to_iotlb, copydesc_iotlb (6.1 identical in this): chunk k is iotlb_translate's errno (tr[k] < 0,
+    // returned) or tr[k] translated bytes of which copy_{from,to}_iter moved got[k]; size != translated is
+    // -EFAULT (the CVE-2025-40051/40056 fix; before it the test was ret < 0, which a byte count never is, so
+    // a short copy went on as if whole); total_translated is returned, and the caller's ret != len is -EFAULT.
+    // out[0]: the bytes moved. A success moved exactly len bytes.
+    /*@ public normal_behavior
+      @   requires tr != null && got != null && out != null && out.length == 1 && tr != got && out != tr && out != got;
+      @   requires 0 <= n && n <= tr.length && n <= got.length;
+      @   requires 0 <= len && len <= Integer.MAX_VALUE;
+      @   requires (\forall int k; 0 <= k && k < n; tr[k] <= Integer.MAX_VALUE && 0 <= got[k] && got[k] <= Integer.MAX_VALUE);
+      @   ensures \result == 0 || \result == EFAULT;
+      @   ensures \result == 0 ==> out[0] == len;
+      @   assignable out[0];
+      @*/
+    public static int xfer(long len, long[] tr, long[] got, int n, long[] out) {
+        long total = 0;
+        long m = 0;
+        int k = 0;
+        boolean stop = false;
+        /*@ loop_invariant 0 <= k && k <= n;
+          @ loop_invariant 0 <= total && total <= (\bigint)k * Integer.MAX_VALUE;
+          @ loop_invariant 0 <= m && m <= (\bigint)k * Integer.MAX_VALUE;
+          @ loop_invariant !stop ==> m == total;
+          @ assignable \strictly_nothing;
+          @ decreases stop ? 0 : n - k + 1;
+          @*/
+        while (!stop && total < len) {
+            if (k >= n || tr[k] < 0) {
+                // no chunk left, or iotlb_translate's errno: returned, and != len
+                stop = true;
+            } else {
+                m += got[k];
+                //+ VirtQueueRetLtZero.xfer[0]: ret < 0 instead of size != translated (never true: a short copy goes on)
+                if (got[k] != tr[k]) {
+                    stop = true;
+                }
+                //- VirtQueueRetLtZero
+                if (!stop) {
+                    total += tr[k];
+                }
+                k++;
+            }
+        }
+        out[0] = m;
+        // an error or a short copy: a negative ret; else total_translated, which the caller compares with len
+        return stop || total != len ? EFAULT : 0;
     }
 }
