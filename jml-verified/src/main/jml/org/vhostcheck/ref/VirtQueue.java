@@ -382,9 +382,10 @@ public final class VirtQueue {
     // descriptor table, the part {@link #walkDesc} takes one iteration of: i >= vq->num and ++found > vq->num are
     // -EINVAL, next_desc follows VRING_DESC_F_NEXT. For any table the guest writes, the walk reads only
     // entries of the table and ends after at most num descriptors (INDIRECT tables and translation left out:
-    // they add no step to this loop).
+    // they add no step to this loop). vq->num is a power of 2 up to 32768 (vhost_vring_set_num).
     /*@ public normal_behavior
-      @   requires flags != null && next != null && flags.length == num && next.length == num && num > 0;
+      @   requires flags != null && next != null && flags.length == num && next.length == num;
+      @   requires 0 < num && num <= 32768;
       @   requires (\forall int k; 0 <= k && k < num; 0 <= next[k] && next[k] <= 65535);
       @   requires 0 <= head && head <= 65535;
       @   ensures \result == EINVAL || (1 <= \result && \result <= num);
