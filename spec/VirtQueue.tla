@@ -63,6 +63,8 @@ CONSTANTS
     IndLenChecked,   \* get_indirect: len % sizeof desc -> -EINVAL
     NestedIndChecked,  \* get_indirect: INDIRECT inside an indirect table -> -EINVAL
     UsedWrapSplit,   \* vhost_add_used_n: split a batch at the end of the used ring
+    UsedSplitAll,    \* FALSE in 6.1 and 6.12, which split once; TRUE: the proposed fix of
+                     \* finding F005, every entry at (last_used_idx + k) & (num - 1)
     CopyExact        \* copy_{from,to}_iotlb: size != translated -> -EFAULT
                      \* (CVE-2025-40051/40056; before: ret < 0, never true)
 
@@ -95,7 +97,7 @@ ASSUME /\ QueueSize \in {1, 2, 4, 8, 16} /\ IovSize \in Nat \ {0}
                               /\ c.addr \in U64 /\ c.len \in Nat
        /\ PutU16Access \in {VHOST_ACCESS_RO, VHOST_ACCESS_WO}
        /\ {AvailChecked, IndexChecked, LoopBounded, OutAfterInChecked, LogOnlyIfIov, IovBounded,
-           IndLenChecked, NestedIndChecked, UsedWrapSplit, CopyExact} \subseteq BOOLEAN
+           IndLenChecked, NestedIndChecked, UsedWrapSplit, UsedSplitAll, CopyExact} \subseteq BOOLEAN
 
 VARIABLES
     desc,        \* the descriptor table in guest memory
@@ -359,7 +361,9 @@ PutUsed(u, start, hs, k) ==
 \* linux 6.12 drivers/vhost/vhost.c vhost_add_used_n and __vhost_add_used_n
 \* (6.1 identical): start = last_used_idx & (num - 1); a batch that passes
 \* the end of the ring is split in two; last_used_idx += count (u16);
-\* vhost_put_used_idx.
+\* vhost_put_used_idx. The split happens once: a batch of more than
+\* room + num heads writes its tail past used->ring (finding F005; vhost-net
+\* completes up to VHOST_NET_BATCH = 64 TX heads at once, whatever num is).
 AddUsedN(n) ==
     /\ walk.phase = "idle"
     /\ n <= Len(inflight)
@@ -367,7 +371,14 @@ AddUsedN(n) ==
            hs == [k \in 1..n |-> bs[k].head]
            start == lastUsed % QueueSize
            room == QueueSize - start
-           r == IF UsedWrapSplit /\ room < n
+           r == IF UsedSplitAll
+                THEN [ring |-> [s \in Slots |->
+                                  IF \E k \in 1..n : (start + k - 1) % QueueSize = s
+                                  THEN hs[CHOOSE k \in 1..n : (start + k - 1) % QueueSize = s
+                                                         /\ \A j \in 1..n : (start + j - 1) % QueueSize = s => j <= k]
+                                  ELSE used[s]],
+                      lost |-> FALSE]
+                ELSE IF UsedWrapSplit /\ room < n
                 THEN LET r1 == PutUsed(used, start, SubSeq(hs, 1, room), 1)
                          r2 == PutUsed(r1.ring, 0, SubSeq(hs, room + 1, n), 1)
                      IN  [ring |-> r2.ring, lost |-> r1.lost \/ r2.lost]
