@@ -145,4 +145,21 @@ SimNext ==
 \* replayer fails on a listed action never exercised. Its trace config
 \* overrides TraceActions with this.
 VringhTraceActions == {"GetHead", "U16Access", "Copy"}
+
+\* Deeper bounds (vhostcheck check --deep): a ring of QueueSize 4 or more.
+\* The choice sets follow QueueSize: chains to the next slot, to the last
+\* one and to QueueSize (just past the table); heads up to QueueSize;
+\* deltas up to QueueSize + 1 and 0xffff.
+Last == QueueSize - 1
+MCDescsDeep ==
+    { D(P(\h0100), \h10, 0, 0), D(P(\h0100), \h10, FN, 1), D(P(\h0100), \h10, FN, Last),
+      D(P(\h0100), \h10, FN, QueueSize), D(P(\h0200), \h10, FW, 0), D(P(\h0200), 0, FW + FN, 0),
+      D(P(\h0200), \h10, FW + FN, Last), D(P(\h1100), \h10, FW, 0), D(P(\h0ff8), \h10, 0, 0),
+      D(MCIndAddr, \h20, FI, 0), D(MCIndAddr, \h18, FI, 0), D(MCIndAddr, \h10, FI + FN, 1),
+      D(P(\h2100), \h10, FW + FN, 1), D(P(\h3000), \h10, 0, 0) }
+MCHeadsDeep == {0, 1, Last, QueueSize}
+MCDeltasDeep == {0, 1, 2, QueueSize, QueueSize + 1, \hffff}
+MaxGuestWritesDeep == 3
+MaxPopsDeep == 3
+DeepBound == guestWrites <= MaxGuestWritesDeep /\ U16Sub(lastAvail, InitIdx) <= MaxPopsDeep
 =============================================================================
