@@ -127,4 +127,44 @@ TraceNext ==
     \/ \E c \in CopyReqs, short \in Shorts :
           Copy(c, short) /\ Emit("Copy", [kind |-> c.kind, addr |-> Enc(c.addr), len |-> Enc(FromNat(c.len)),
                                           short |-> short])
+
+\* Simulation. TLC -simulate takes one of Next's actions at random (it splits
+\* disjunctions and \E over constant sets into separate actions), so the
+\* 41 guest actions of MCVirtQueue.cfg against 5 device actions starve the
+\* device: 200 behaviours of 100 TraceNext steps (seed 1) popped 16 buffers,
+\* never two in one behaviour. SimNext is TraceNext with each device action
+\* offered SimWeight more times, the same steps drawn more often: 293 pops,
+\* up to 9 in a behaviour, 42 behaviours complete 3 or more heads (the used
+\* ring of 2 wraps).
+SimWeight == 32
+SimNext ==
+    \/ TraceNext
+    \/ \E w \in 1..SimWeight :
+          \/ GetHead /\ Emit("GetHead", [none |-> 0])
+          \/ WalkDesc /\ Emit("WalkDesc", [none |-> 0])
+          \/ WalkIndirect /\ Emit("WalkIndirect", [none |-> 0])
+          \/ \E n \in 1..MaxBatch : AddUsedN(n) /\ Emit("AddUsedN", [n |-> n])
+
+\* The actions a vringh-only model (no guest choices: GuestDescs, GuestHeads,
+\* AvailDeltas empty) can take: the ring actions never happen there, and the
+\* replayer fails on a listed action never exercised. Its trace config
+\* overrides TraceActions with this.
+VringhTraceActions == {"GetHead", "U16Access", "Copy"}
+
+\* Deeper bounds (vhostcheck check --deep): a ring of QueueSize 4 or more.
+\* The choice sets follow QueueSize: chains to the next slot, to the last
+\* one and to QueueSize (just past the table); heads up to QueueSize;
+\* deltas up to QueueSize + 1 and 0xffff.
+Last == QueueSize - 1
+MCDescsDeep ==
+    { D(P(\h0100), \h10, 0, 0), D(P(\h0100), \h10, FN, 1), D(P(\h0100), \h10, FN, Last),
+      D(P(\h0100), \h10, FN, QueueSize), D(P(\h0200), \h10, FW, 0), D(P(\h0200), 0, FW + FN, 0),
+      D(P(\h0200), \h10, FW + FN, Last), D(P(\h1100), \h10, FW, 0), D(P(\h0ff8), \h10, 0, 0),
+      D(MCIndAddr, \h20, FI, 0), D(MCIndAddr, \h18, FI, 0), D(MCIndAddr, \h10, FI + FN, 1),
+      D(P(\h2100), \h10, FW + FN, 1), D(P(\h3000), \h10, 0, 0) }
+MCHeadsDeep == {0, 1, Last, QueueSize}
+MCDeltasDeep == {0, 1, 2, QueueSize, QueueSize + 1, \hffff}
+MaxGuestWritesDeep == 3
+MaxPopsDeep == 3
+DeepBound == guestWrites <= MaxGuestWritesDeep /\ U16Sub(lastAvail, InitIdx) <= MaxPopsDeep
 =============================================================================
