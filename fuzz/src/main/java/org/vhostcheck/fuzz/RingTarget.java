@@ -74,6 +74,11 @@ public final class RingTarget {
         int lastKind = -1;
         long lastLen;
         int lastRet;
+        /** what the spec's action gives, computed by the oracle on its own (see {@link #expect}): the perms of the
+         * maps the last step wrote through, and for a vringh access its result and the bytes moved */
+        int expWrote;
+        int expRet;
+        long expMoved;
 
         Run(VirtQueue q, int initIdx) {
             this.q = q;
@@ -170,7 +175,9 @@ public final class RingTarget {
         Iotlb maps = q.maps;
         // an operation that is not enabled is no step: what the last step did stays (wrotePerms too)
         int lastKind = r.lastKind;
+        int expWrote = r.expWrote;
         r.lastKind = -1;
+        r.expWrote = 0; // guest writes and walk steps write no guest memory (spec: wrote' = {})
         switch (d.consumeInt(0, 9)) {
             case 0, 1 -> {
                 int s = d.consumeInt(0, q.num - 1);
@@ -184,6 +191,7 @@ public final class RingTarget {
             case 2 -> {
                 if (q.indCap == 0) {
                     r.lastKind = lastKind;
+                    r.expWrote = expWrote;
                     return;
                 }
                 int k = d.consumeInt(0, q.indCap - 1);
@@ -219,14 +227,16 @@ public final class RingTarget {
             case 7 -> {
                 if (!addUsedN(r, d)) {
                     r.lastKind = lastKind;
+                    r.expWrote = expWrote;
                 }
             }
             case 8 -> {
                 boolean put = d.consumeBoolean();
                 long a = addr(d, maps, q.indAt);
-                r.lastRet = q.u16Access(put, a);
                 r.lastKind = put ? VirtQueue.PUTU16 : VirtQueue.GETU16;
                 r.lastLen = 2;
+                expectU16(r, put, a);
+                r.lastRet = q.u16Access(put, a);
                 trace("u16Access(%s, %x) = %d, moved %d, wrote perms %x", KINDS[r.lastKind], a, r.lastRet, q.moved,
                         q.wrotePerms);
             }
@@ -236,9 +246,10 @@ public final class RingTarget {
                 long l = d.consumeBoolean() ? d.consumeLong(0, 0x40) : d.consumeLong(0, MAX_COPY);
                 int shortBy = d.consumeInt(0, 1);
                 long[] req = copyRequest(maps, a, l);
-                r.lastRet = q.copy(kind, req[0], req[1], shortBy);
                 r.lastKind = kind;
                 r.lastLen = req[1];
+                expectCopy(r, kind, req[0], req[1], shortBy);
+                r.lastRet = q.copy(kind, req[0], req[1], shortBy);
                 trace("copy(%s, %x, %x, short %d) = %d, moved %x, wrote perms %x", KINDS[kind], req[0], req[1], shortBy,
                         r.lastRet, q.moved, q.wrotePerms);
             }
@@ -310,13 +321,28 @@ public final class RingTarget {
             return false;
         }
         int room = q.num - (q.lastUsed & (q.num - 1));
-        int n = d.consumeInt(1, Math.min(q.nInflight, room + q.num));
+        addUsedN(r, d.consumeInt(1, Math.min(q.nInflight, room + q.num)));
+        return true;
+    }
+
+    /** addUsedN(n) with the oracle's bookkeeping: the heads completed, and the perms spec AddUsedN says it writes through. */
+    static void addUsedN(Run r, int n) {
+        VirtQueue q = r.q;
+        r.expWrote = 0;
         for (int k = 0; k < n; k++) {
-            r.done.add(q.inflight[k].head);
+            Chain c = q.inflight[k];
+            r.done.add(c.head);
+            // spec AddUsedN: wrote' = the perms of the maps the completed chains' writable entries lie in (MapOf)
+            for (int j = 0; j < c.n; j++) {
+                if (c.access[j] == VirtQueue.WO) {
+                    int i = mapOf(q.maps, c.iova[j]);
+                    check(i >= 0, "in-flight chain " + k + " entry " + j + " lies in a map");
+                    r.expWrote |= 1 << q.maps.perm[i];
+                }
+            }
         }
         trace("addUsedN(%d)", n);
         q.addUsedN(n);
-        return true;
     }
 
     /**
@@ -350,6 +376,82 @@ public final class RingTarget {
             }
         }
         return new long[] {a, l};
+    }
+
+    // ---- what the spec's vringh actions give, on this target's tables ----
+
+    /**
+     * The map holding IOVA x, or -1. With non-overlapping maps it is what vhost_iotlb_itree_first(addr, last)
+     * and the start check find for a request [addr, last] that does not pass 2^64 (spec First, MapOf).
+     */
+    static int mapOf(Iotlb t, long x) {
+        for (int i = 0; i < t.n; i++) {
+            if (Long.compareUnsigned(flip(t.start[i]), x) <= 0 && Long.compareUnsigned(x, flip(t.last[i])) <= 0) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * spec Walk of [a, a + len), len &gt; 0, for access acc: the perms of the maps it crosses, or -1 when it fails
+     * (a byte in no map, a map that does not grant acc, or the range passing 2^64, which crosses only
+     * through a map ending at 2^64 - 1 and then is not generated: {@link #copyRequest}). One segment per map:
+     * at most 4 here, so never -ENOBUFS under vringh's 16.
+     */
+    static int cover(Iotlb t, long a, long len, int acc) {
+        BigInteger at = u(a);
+        BigInteger end = at.add(u(len));
+        int perms = 0;
+        while (at.compareTo(end) < 0) {
+            if (at.compareTo(Values.TWO_64) >= 0) {
+                return -1;
+            }
+            int i = mapOf(t, at.longValue());
+            if (i < 0 || !Iotlb.grants(t.perm[i], acc)) {
+                return -1;
+            }
+            perms |= 1 << t.perm[i];
+            at = u(flip(t.last[i])).add(BigInteger.ONE);
+        }
+        return perms;
+    }
+
+    /**
+     * spec U16Access: iotlb_translate of 2 bytes into one iov entry. A 2-byte request at 2^64 - 1 misses (its
+     * query [2^64 - 1, 0] wraps and no map holds both ends); one at a map's last byte needs a second entry
+     * (-ENOBUFS); otherwise a miss is -EINVAL, a map without the access -EPERM.
+     */
+    static void expectU16(Run r, boolean put, long a) {
+        Iotlb t = r.q.maps;
+        int acc = put ? r.q.putU16Access : VirtQueue.RO;
+        int i = a == -1L ? -1 : mapOf(t, a);
+        r.expRet = i < 0 ? VirtQueue.EINVAL
+                : !Iotlb.grants(t.perm[i], acc) ? Iotlb.EPERM
+                : a == flip(t.last[i]) ? VirtQueue.ENOBUFS : 0;
+        r.expMoved = r.expRet == 0 ? 2 : 0;
+        r.expWrote = r.expRet == 0 && put ? 1 << t.perm[i] : 0;
+    }
+
+    /**
+     * spec Copy with CopyLoop, on this target's tables (one chunk: at most 4 segments): a failed walk moves
+     * nothing; a short copy_{from,to}_iter moves len - 1 and is -EFAULT; else 0 and len bytes. Only
+     * xfer_to_iotlb writes guest memory, through the maps its walk crossed.
+     */
+    static void expectCopy(Run r, int kind, long a, long len, int shortBy) {
+        int acc = kind == VirtQueue.XFER_TO ? VirtQueue.WO : VirtQueue.RO;
+        int perms = len == 0 ? 0 : cover(r.q.maps, a, len, acc);
+        if (len == 0) {
+            r.expRet = 0;
+            r.expMoved = 0;
+        } else if (perms < 0) {
+            r.expRet = VirtQueue.EFAULT;
+            r.expMoved = 0;
+        } else {
+            r.expRet = shortBy > 0 ? VirtQueue.EFAULT : 0;
+            r.expMoved = len - shortBy;
+        }
+        r.expWrote = kind == VirtQueue.XFER_TO && perms > 0 ? perms : 0;
     }
 
     // ---- the oracle ----
@@ -434,6 +536,8 @@ public final class RingTarget {
             return;
         }
         String kind = KINDS[r.lastKind];
+        check(r.lastRet == r.expRet && q.moved == r.expMoved, kind + " returned " + r.lastRet + " having moved "
+                + Long.toUnsignedString(q.moved) + " bytes; the spec's " + r.expRet + " and " + r.expMoved);
         if (r.lastKind == VirtQueue.GETU16 || r.lastKind == VirtQueue.PUTU16) {
             check(r.lastRet == 0 ? q.moved == 2 : q.moved == 0 && r.lastRet < 0, kind + ": 0 and 2 bytes, or an errno and none");
             return;
@@ -456,6 +560,8 @@ public final class RingTarget {
     static void writesPermitted(Run r) {
         VirtQueue q = r.q;
         check((q.wrotePerms & ~0xf) == 0, "wrote perms are 0..3");
+        check(q.wrotePerms == r.expWrote, "wrote: the last step wrote through maps of perms " + Integer.toBinaryString(q.wrotePerms)
+                + " (bit p: perm p), the spec's " + Integer.toBinaryString(r.expWrote));
         boolean put612 = r.lastKind == VirtQueue.PUTU16 && q.putU16Access == VirtQueue.RO;
         for (int p = 0; p < 4; p++) {
             if ((q.wrotePerms & (1 << p)) == 0 || Iotlb.grants(p, VirtQueue.WO)) {

@@ -113,8 +113,8 @@ class OracleTest {
     void ringOracleCatchesAUsedRingThatIsNotTheCompletedHeads() {
         RingTarget.Run r = ring(2, VirtQueue.WO);
         acceptOne(r);
-        r.done.add(r.q.inflight[0].head);
-        r.q.addUsedN(1);
+        RingTarget.addUsedN(r, 1);
+        assertEquals(1 << 2, r.q.wrotePerms); // the writable entry's map is write-only
         assertDoesNotThrow(() -> RingTarget.invariants(r));
         r.q.used[(0xffff) % 2] = 7;
         assertThrows(Oracle.Broken.class, () -> RingTarget.invariants(r));
@@ -124,6 +124,7 @@ class OracleTest {
     @Test
     void ringOracleAcceptsAWriteThroughAReadOnlyMapOnlyForPutu16Of612() {
         RingTarget.Run r612 = ring(2, VirtQueue.RO);
+        RingTarget.expectU16(r612, true, 0x1010);
         assertEquals(0, r612.q.u16Access(true, 0x1010));
         r612.lastKind = VirtQueue.PUTU16;
         assertEquals(1 << 1, r612.q.wrotePerms);
@@ -131,9 +132,12 @@ class OracleTest {
         r612.lastKind = VirtQueue.XFER_TO; // the same write said to come from another access
         assertThrows(Oracle.Broken.class, () -> RingTarget.invariants(r612));
         RingTarget.Run r61 = ring(2, VirtQueue.WO);
-        assertEquals(Iotlb.EPERM, r61.q.u16Access(true, 0x1010)); // 6.1 asks VHOST_MAP_WO
-        r61.q.wrotePerms = 1 << 1; // what a write through the read-only map would record
+        RingTarget.expectU16(r61, true, 0x1010);
+        r61.lastRet = r61.q.u16Access(true, 0x1010);
         r61.lastKind = VirtQueue.PUTU16;
+        assertEquals(Iotlb.EPERM, r61.lastRet); // 6.1 asks VHOST_MAP_WO
+        assertDoesNotThrow(() -> RingTarget.invariants(r61));
+        r61.q.wrotePerms = 1 << 1; // what a write through the read-only map would record
         assertThrows(Oracle.Broken.class, () -> RingTarget.invariants(r61));
     }
 
@@ -152,9 +156,7 @@ class OracleTest {
         RingTarget.Run two = ring(1, VirtQueue.WO);
         acceptOne(two);
         acceptOne(two);
-        two.done.add(0);
-        two.done.add(0);
-        two.q.addUsedN(2); // room 1 + num 1: the second entry overwrites the first
+        RingTarget.addUsedN(two, 2); // room 1 + num 1: the second entry overwrites the first
         assertDoesNotThrow(() -> RingTarget.invariants(two));
         assertThrows(ArrayIndexOutOfBoundsException.class, () -> r.q.addUsedN(3));
     }
@@ -170,9 +172,11 @@ class OracleTest {
         assertEquals(0, t.addRange(flip(0), flip(0xfff), 0x10000, 3));
         assertEquals(0, t.addRange(flip(0x1000), flip(-1L), 0x20000, 3));
         RingTarget.Run r = new RingTarget.Run(new VirtQueue(2, 2, t, false, 0, 0, VirtQueue.WO, 0), 0);
+        RingTarget.expectCopy(r, VirtQueue.XFER_FROM, 0, 0x2000, 0);
         r.lastRet = r.q.copy(VirtQueue.XFER_FROM, 0, 0x2000, 0);
         r.lastKind = VirtQueue.XFER_FROM;
         r.lastLen = 0x2000;
+        assertEquals(0, r.expRet); // the oracle's own walk does not go round (copyRequest keeps the target off this)
         assertEquals(VirtQueue.EFAULT, r.lastRet);
         assertEquals(0x10000, r.q.moved);
         assertThrows(Oracle.Broken.class, () -> RingTarget.invariants(r));
