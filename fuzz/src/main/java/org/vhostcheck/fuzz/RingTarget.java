@@ -19,10 +19,11 @@ import org.vhostcheck.ref.VirtQueue;
  * 2^64 - 1, never the full range), QueueSize 1, 2, 4 or 8, IovSize 1..8, InitIdx, logging, an
  * indirect table (IndCap 0..4 at IndAt) and putu16_iotlb's perm (RO as 6.12, WO as 6.1); then up to
  * {@link #MAX_OPS} operations: the adversarial guest's writeDesc / writeInd (any addr, u32 len, u16
- * flags and next), writeAvail (any u16 head), publishAvail (any u16 delta); the device's getHead,
- * walkDesc, walkIndirect when the walk's phase allows them (as spec/VirtQueue.tla and
- * VirtQueueMachine enable them), addUsedN(n) when idle; vringh's u16Access and copy (any addr,
- * len 0..2^16, falling 0 or 1 byte short).
+ * flags and next), writeAvail (any u16 head), publishAvail (any u16 delta), and runs of them that write
+ * a chain or an indirect table inside the maps ({@link #chain}, {@link #indirectTable}); the device's
+ * getHead, walkDesc, walkIndirect when the walk's phase allows them (as spec/VirtQueue.tla and
+ * VirtQueueMachine enable them), one step or until the call ends; addUsedN(n) when idle; vringh's
+ * u16Access and copy (any addr, len 0..2^16, the first chunk falling 0 or 1 byte short).
  *
  * <p>Oracle, after every operation ({@link #invariants}): the model throws nothing (an exception is a
  * finding), and on the Java state
@@ -33,19 +34,24 @@ import org.vhostcheck.ref.VirtQueue;
  *       Inv_ReadableFirst (no readable entry after a writable one), and every iov entry non-empty and
  *       inside one map that grants the entry's access, at hva = map.addr + iova - map.start (u64):
  *       spec Take's segments, Inv_SegInMap and Inv_SegPermitted of spec/Iotlb.tla;</li>
- *   <li>Inv_NoStaleAvail: (u16)(lastAvail - fetchedAt) &lt;= num; and the chains in flight are exactly
- *       (u16)(lastAvail - lastUsed); a chain starts at the head getHead read from avail;</li>
+ *   <li>Inv_NoStaleAvail: (u16)(lastAvail - fetchedAt) &lt;= num; the chains in flight are exactly
+ *       (u16)(lastAvail - lastUsed); a chain starts at the head getHead read from avail; getHead without
+ *       a chain returns num or -EINVAL; a walk step returns 0 and goes on, returns the head it accepted,
+ *       or an errno;</li>
  *   <li>Inv_UsedExact: used-&gt;idx == last_used_idx == InitIdx + completed heads (u16), and the last
  *       min(completed, num) used entries hold the completed heads in order (the oracle keeps its own
  *       list, taken from the in-flight chains before each addUsedN);</li>
- *   <li>Inv_CopyExact: a copy that returns 0 moved exactly len bytes; a copy never moves more than len
- *       (the spec's CopyLoop clamps each chunk to the rest); a u16 access that succeeds moved 2 bytes;</li>
+ *   <li>Inv_CopyExact: a copy that returns 0 moved exactly len bytes, and none moves more than len;
+ *       beyond it, each u16Access and copy returns and moves what spec U16Access / Copy give on these
+ *       tables, computed by the oracle on its own ({@link #expectU16}, {@link #expectCopy});</li>
  *   <li>Inv_WritesPermitted: the last step wrote guest memory only through maps whose perm grants
- *       write, except the putu16_iotlb of 6.12 (see {@link #writesPermitted}).</li>
+ *       write, except the putu16_iotlb of 6.12 (see {@link #writesPermitted}); and the perms it wrote
+ *       through are the spec's wrote (AddUsedN: the maps of the completed chains' writable entries;
+ *       putu16 and xfer_to_iotlb: the maps their walk crossed; anything else: none).</li>
  * </ul>
  *
- * <p>Constrained: see {@link #copyRequest}, the copies' requests when a map ends at 2^64 - 1, and
- * {@link #addUsedN}, batches of more than num heads.
+ * <p>Constrained, each an open case OracleTest pins: {@link #copyRequest}, copies whose walk would go
+ * round 2^64 when a map ends at 2^64 - 1, and {@link #addUsedN}, batches of more than room + num heads.
  */
 public final class RingTarget {
     static final int MAX_OPS = 64;
@@ -74,8 +80,9 @@ public final class RingTarget {
         int lastKind = -1;
         long lastLen;
         int lastRet;
-        /** what the spec's action gives, computed by the oracle on its own (see {@link #expect}): the perms of the
-         * maps the last step wrote through, and for a vringh access its result and the bytes moved */
+        /** what the spec's action gives, computed by the oracle on its own ({@link #expectU16}, {@link #expectCopy},
+         * {@link #addUsedN}): the perms of the maps the last step wrote through, and for a vringh access its
+         * result and the bytes moved */
         int expWrote;
         int expRet;
         long expMoved;
@@ -168,17 +175,76 @@ public final class RingTarget {
         return d.consumeBoolean() ? d.consumeInt(0, small) : d.consumeInt(0, 0xffff);
     }
 
+    /** An address inside a map (its first 256 bytes), where a small descriptor translates. */
+    static long inMap(FuzzedDataProvider d, Iotlb maps) {
+        int i = d.consumeInt(0, maps.n - 1);
+        long size = flip(maps.last[i]) - flip(maps.start[i]); // size - 1, u64
+        return flip(maps.start[i]) + (Long.compareUnsigned(size, 0xff) < 0 ? d.consumeLong(0, size) : d.consumeLong(0, 0xff));
+    }
+
     // ---- the operations ----
 
-    static void step(Run r, FuzzedDataProvider d) {
+    /**
+     * The guest writes a chain the device can take (several writeDesc and a writeAvail, each an operation of
+     * the spec's guest): k descriptors from slot s on, each inside a map, readable ones then writable ones,
+     * linked by NEXT, sometimes one of them INDIRECT to the guest's table; then avail[lastAvail % num] = s.
+     * Without it the fuzzer seldom builds a chain of more than one translated descriptor.
+     */
+    static void chain(Run r, FuzzedDataProvider d) {
         VirtQueue q = r.q;
-        Iotlb maps = q.maps;
-        // an operation that is not enabled is no step: what the last step did stays (wrotePerms too)
+        int s = d.consumeInt(0, q.num - 1);
+        int k = d.consumeInt(1, q.num);
+        int firstWritable = d.consumeInt(0, k);
+        for (int j = 0; j < k; j++) {
+            int slot = (s + j) % q.num;
+            int next = (slot + 1) % q.num;
+            int fl = (j + 1 < k ? VirtQueue.F_NEXT : 0) | (j >= firstWritable ? VirtQueue.F_WRITE : 0);
+            long a = inMap(d, q.maps);
+            long l = d.consumeLong(0, 0x40);
+            if (q.indCap > 0 && d.consumeInt(0, 3) == 0) {
+                a = q.indAt;
+                l = VirtQueue.DESC_SIZE * (long) d.consumeInt(1, q.indCap);
+                fl |= VirtQueue.F_INDIRECT;
+            }
+            trace("writeDesc(%d, %x, %x, flags %x, next %d) (chain)", slot, a, l, fl, next);
+            q.writeDesc(slot, a, l, fl, next);
+        }
+        trace("writeAvail(%d, %d) (chain)", q.lastAvail % q.num, s);
+        q.writeAvail(q.lastAvail % q.num, s);
+    }
+
+    /** The guest fills its indirect table the same way: entries inside maps, readable then writable, linked by NEXT. */
+    static void indirectTable(Run r, FuzzedDataProvider d) {
+        VirtQueue q = r.q;
+        int k = d.consumeInt(1, q.indCap);
+        int firstWritable = d.consumeInt(0, k);
+        for (int j = 0; j < k; j++) {
+            int fl = (j + 1 < k ? VirtQueue.F_NEXT : 0) | (j >= firstWritable ? VirtQueue.F_WRITE : 0);
+            long a = inMap(d, q.maps);
+            long l = d.consumeLong(0, 0x40);
+            trace("writeInd(%d, %x, %x, flags %x, next %d) (table)", j, a, l, fl, j + 1);
+            q.writeInd(j, a, l, fl, j + 1);
+        }
+    }
+
+    /** One operation, and the oracle's record of what it did. */
+    static void step(Run r, FuzzedDataProvider d) {
         int lastKind = r.lastKind;
         int expWrote = r.expWrote;
         r.lastKind = -1;
         r.expWrote = 0; // guest writes and walk steps write no guest memory (spec: wrote' = {})
-        switch (d.consumeInt(0, 9)) {
+        if (!operation(r, d)) {
+            // an operation that is not enabled is no step: what the last step did stays (wrotePerms too)
+            r.lastKind = lastKind;
+            r.expWrote = expWrote;
+        }
+    }
+
+    /** The operation the input chooses; false if it is not enabled. */
+    private static boolean operation(Run r, FuzzedDataProvider d) {
+        VirtQueue q = r.q;
+        Iotlb maps = q.maps;
+        switch (d.consumeInt(0, 11)) {
             case 0, 1 -> {
                 int s = d.consumeInt(0, q.num - 1);
                 long a = addr(d, maps, q.indAt);
@@ -190,9 +256,7 @@ public final class RingTarget {
             }
             case 2 -> {
                 if (q.indCap == 0) {
-                    r.lastKind = lastKind;
-                    r.expWrote = expWrote;
-                    return;
+                    return false;
                 }
                 int k = d.consumeInt(0, q.indCap - 1);
                 long a = addr(d, maps, q.indAt);
@@ -225,10 +289,7 @@ public final class RingTarget {
                 }
             }
             case 7 -> {
-                if (!addUsedN(r, d)) {
-                    r.lastKind = lastKind;
-                    r.expWrote = expWrote;
-                }
+                return addUsedN(r, d);
             }
             case 8 -> {
                 boolean put = d.consumeBoolean();
@@ -240,7 +301,7 @@ public final class RingTarget {
                 trace("u16Access(%s, %x) = %d, moved %d, wrote perms %x", KINDS[r.lastKind], a, r.lastRet, q.moved,
                         q.wrotePerms);
             }
-            default -> {
+            case 9 -> {
                 int kind = d.consumeInt(VirtQueue.XFER_FROM, VirtQueue.COPYDESC);
                 long a = addr(d, maps, q.indAt);
                 long l = d.consumeBoolean() ? d.consumeLong(0, 0x40) : d.consumeLong(0, MAX_COPY);
@@ -253,7 +314,15 @@ public final class RingTarget {
                 trace("copy(%s, %x, %x, short %d) = %d, moved %x, wrote perms %x", KINDS[kind], req[0], req[1], shortBy,
                         r.lastRet, q.moved, q.wrotePerms);
             }
+            case 10 -> chain(r, d);
+            default -> {
+                if (q.indCap == 0) {
+                    return false;
+                }
+                indirectTable(r, d);
+            }
         }
+        return true;
     }
 
     /** One device step as the walk's phase allows it: getHead when idle, walkDesc in the table, walkIndirect in an indirect table. */
