@@ -22,8 +22,8 @@ class FuzzCommandTest {
 
     @Test
     void unknownTargetIsBadInput() {
-        assertEquals("vhostcheck: --target: no fuzz target 'ring' (known: iotlb, dirtylog, u64, trace, manifest,"
-                + " tlc-output, claim)", Cli.run("fuzz", "--target", "ring", "--minutes", "1").assertBadInput());
+        assertEquals("vhostcheck: --target: no fuzz target 'packed-ring' (known: iotlb, dirtylog, ring, u64, trace,"
+                + " manifest, tlc-output, claim)", Cli.run("fuzz", "--target", "packed-ring", "--minutes", "1").assertBadInput());
     }
 
     @Test

@@ -6,8 +6,7 @@ import java.util.Map;
 /**
  * The fuzz targets by name: the class Jazzer drives ({@code fuzzerTestOneInput}) and the
  * {@code FuzzTargetsTest} method whose regression corpus is
- * fuzz/src/test/resources/org/vhostcheck/fuzz/FuzzTargetsTestInputs/&lt;method&gt;. The virtqueue
- * ring (descriptor tables, avail indices) gets its target with the Java ring model.
+ * fuzz/src/test/resources/org/vhostcheck/fuzz/FuzzTargetsTestInputs/&lt;method&gt;.
  */
 public final class Targets {
     public record Target(String name, Class<?> type, String testMethod, String what) {
@@ -18,6 +17,7 @@ public final class Targets {
     static {
         add("iotlb", IotlbTarget.class, "iotlb", "Java IOTLB operation sequences vs spec/Iotlb.tla");
         add("dirtylog", DirtyLogTarget.class, "dirtyLog", "dirty-log arithmetic and log writes vs their contracts");
+        add("ring", RingTarget.class, "ring", "Java ring model (VirtQueue) operation sequences vs spec/VirtQueue.tla");
         add("u64", U64Target.class, "u64", "U64 operators and U64Reg sequences vs exact arithmetic");
         add("trace", TraceTarget.class, "trace", "NDJSON trace replay");
         add("manifest", ManifestTarget.class, "manifest", "spec/manifest.json");

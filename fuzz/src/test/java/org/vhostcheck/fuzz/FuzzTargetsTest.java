@@ -21,6 +21,11 @@ class FuzzTargetsTest {
     }
 
     @FuzzTest(maxDuration = "5s")
+    void ring(FuzzedDataProvider d) {
+        RingTarget.fuzzerTestOneInput(d);
+    }
+
+    @FuzzTest(maxDuration = "5s")
     void u64(FuzzedDataProvider d) {
         U64Target.fuzzerTestOneInput(d);
     }
