@@ -104,7 +104,7 @@ TraceConstants ==
      PutU16Access |-> PutU16Access, AvailChecked |-> AvailChecked, IndexChecked |-> IndexChecked,
      LoopBounded |-> LoopBounded, OutAfterInChecked |-> OutAfterInChecked,
      LogOnlyIfIov |-> LogOnlyIfIov, IovBounded |-> IovBounded, IndLenChecked |-> IndLenChecked,
-     NestedIndChecked |-> NestedIndChecked, UsedWrapSplit |-> UsedWrapSplit,
+     NestedIndChecked |-> NestedIndChecked, UsedWrapSplit |-> UsedWrapSplit, UsedSplitAll |-> UsedSplitAll,
      CopyExact |-> CopyExact, PermChecked |-> PermChecked]
 
 Emit(action, params) ==

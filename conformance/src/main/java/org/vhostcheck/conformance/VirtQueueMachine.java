@@ -175,6 +175,11 @@ final class VirtQueueMachine implements Machine {
                 if (n > q.nInflight) {
                     throw new ReplayException("AddUsedN(" + n + ") is not enabled: " + q.nInflight + " buffers in flight");
                 }
+                int room = num - (q.lastUsed & (num - 1));
+                if (n > room + num) {
+                    throw new BadTraceException("AddUsedN(" + n + "): a batch of more than " + (room + num)
+                            + " heads goes past used->ring (finding F005), which the Java model does not write");
+                }
                 for (int k = 0; k < n; k++) {
                     done.add(q.inflight[k].head);
                 }

@@ -493,6 +493,7 @@ public final class VirtQueue {
         long[] got = new long[4];
         int n = 0;
         long total = 0;
+        boolean full = true;
         while (U64.lt(total, len)) {
             long[] sLen = new long[IOTLB_IOV_STRIDE];
             int[] sMap = new int[IOTLB_IOV_STRIDE];
@@ -510,12 +511,14 @@ public final class VirtQueue {
             long translated = 0;
             for (int k = 0; k < segs; k++) {
                 translated += sLen[k];
-                if (kind == XFER_TO && (n == 0 || got[n - 1] == tr[n - 1])) {
+                if (kind == XFER_TO && full) {
                     wrotePerms |= 1 << maps.perm[sMap[k]];
                 }
             }
             tr[n] = translated;
             got[n] = n == 0 && shortBy > 0 ? translated - shortBy : translated;
+            // the kernel stops at a short chunk: later chunks write nothing
+            full = full && got[n] == translated;
             n++;
             total += translated;
         }
