@@ -145,11 +145,6 @@ SimNext ==
           \/ WalkIndirect /\ Emit("WalkIndirect", [none |-> 0])
           \/ \E n \in 1..MaxBatch : AddUsedN(n) /\ Emit("AddUsedN", [n |-> n])
 
-\* The actions a vringh-only model (no guest choices: GuestDescs, GuestHeads,
-\* AvailDeltas empty) can take: the ring actions never happen there, and the
-\* replayer fails on a listed action never exercised. Its trace config
-\* overrides TraceActions with this.
-VringhTraceActions == {"GetHead", "U16Access", "Copy"}
 
 \* Deeper bounds (vhostcheck check --deep): a ring of QueueSize 4 or more.
 \* The choice sets follow QueueSize: chains to the next slot, to the last
