@@ -91,8 +91,25 @@ public final class KeyProver {
                                           Consumer<String> progress) throws KeyLoadException {
         useKeyHome(keyHome);
         pinDefaults(settings);
-        // KeY loads a copy of the sources with the broken twins generated from their guard markers
-        Path generated = keyHome.toAbsolutePath().normalize().resolveSibling("keysrc");
+        // KeY loads a copy of the sources with the broken twins generated from their guard markers, in a folder
+        // of this run's own: the build proves in two JVMs at once, and a shared copy would be rewritten under one
+        Path generated;
+        try {
+            Path parent = Files.createDirectories(keyHome.toAbsolutePath().normalize().getParent());
+            generated = Files.createTempDirectory(parent, "keysrc-");
+        } catch (IOException e) {
+            throw new KeyLoadException(keyHome.getParent() + ": cannot create a folder for the sources: " + e.getMessage());
+        }
+        try {
+            return proveCopy(sourceDir, generated, settings, budgets, strategies, only, progress);
+        } finally {
+            Twins.delete(generated);
+        }
+    }
+
+    private static List<ProofResult> proveCopy(Path sourceDir, Path generated, KeySettings settings,
+                                               Map<String, Integer> budgets, Map<String, Map<String, String>> strategies,
+                                               Pattern only, Consumer<String> progress) throws KeyLoadException {
         Map<String, Twins.Twin> twins = Twins.generate(sourceDir, generated);
         KeYEnvironment<?> env;
         try {

@@ -146,6 +146,11 @@ public final class Twins {
     }
 
     private static void clear(Path dir) throws IOException {
+        remove(dir);
+        Files.createDirectories(dir);
+    }
+
+    private static void remove(Path dir) throws IOException {
         if (Files.exists(dir)) {
             try (Stream<Path> s = Files.walk(dir)) {
                 for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
@@ -153,6 +158,14 @@ public final class Twins {
                 }
             }
         }
-        Files.createDirectories(dir);
+    }
+
+    /** Removes a generated folder and everything in it; a failure to remove leaves it in target/, harmless. */
+    public static void delete(Path dir) {
+        try {
+            remove(dir);
+        } catch (IOException e) {
+            // left behind under target/: mvn clean removes it
+        }
     }
 }
