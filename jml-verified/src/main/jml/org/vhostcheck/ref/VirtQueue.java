@@ -394,7 +394,7 @@ public final class VirtQueue {
         int i = head;
         int found = 0;
         /*@ loop_invariant 0 <= found && found <= num && 0 <= i && i <= 65535;
-          @ assignable \strictly_nothing;
+          @ assignable \nothing;
           @ decreases num - found;
           @*/
         while (true) {
@@ -560,7 +560,7 @@ public final class VirtQueue {
           @ loop_invariant 0 <= total && total <= (\bigint)k * Integer.MAX_VALUE;
           @ loop_invariant 0 <= m && m <= (\bigint)k * Integer.MAX_VALUE;
           @ loop_invariant !stop ==> m == total;
-          @ assignable \strictly_nothing;
+          @ assignable \nothing;
           @ decreases stop ? 0 : n - k + 1;
           @*/
         while (!stop && total < len) {
