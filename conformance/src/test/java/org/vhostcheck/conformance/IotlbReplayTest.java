@@ -31,13 +31,9 @@ class IotlbReplayTest {
     }
 
     private static int edge(Predicate<JsonNode> p) throws IOException {
-        for (int i = 2; i < lines.size(); i++) {
-            if (p.test(JSON.readTree(lines.get(i)))) {
-                return i;
-            }
-        }
-        throw new AssertionError("no such edge in the graph");
+        return graph.edge(p);
     }
+
 
     @Test
     void theGraphReplaysCleanly() throws IOException {

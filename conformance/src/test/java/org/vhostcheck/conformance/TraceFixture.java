@@ -5,6 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.vhostcheck.model.Exporter;
 import org.vhostcheck.model.Manifest;
 import org.vhostcheck.model.Project;
@@ -27,6 +30,18 @@ final class TraceFixture {
         Manifest.Entry e = m.select(List.of(model), false).get(0);
         return new TraceFixture(new Exporter(HOME, null)
                 .graph(e, m.specDir(), HOME.resolve("target/traces/" + name + ".graph.ndjson")).file());
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The line number (0-based, past the header and Init lines) of the first edge that satisfies `p`. */
+    int edge(Predicate<JsonNode> p) throws IOException {
+        for (int i = 2; i < lines.size(); i++) {
+            if (p.test(JSON.readTree(lines.get(i)))) {
+                return i;
+            }
+        }
+        throw new AssertionError("no such edge in the graph");
     }
 
     /** Replays the header and Init line followed by `edge` alone. */
