@@ -199,7 +199,12 @@ final class VirtQueueMachine implements Machine {
                 String kind = kind(p, List.of("xfer_from_iotlb", "xfer_to_iotlb", "copydesc_iotlb"));
                 long a = Hex.parse(p.get("addr"), "params.addr");
                 long len = Hex.parse(p.get("len"), "params.len");
-                copyRet = q.copy(KINDS.indexOf(kind), a, len, intIn(p, "short", 0, 1));
+                int k = switch (kind) {
+                    case "xfer_from_iotlb" -> VirtQueue.XFER_FROM;
+                    case "xfer_to_iotlb" -> VirtQueue.XFER_TO;
+                    default -> VirtQueue.COPYDESC;
+                };
+                copyRet = q.copy(k, a, len, intIn(p, "short", 0, 1));
                 copyKind = kind;
                 copyAddr = a;
                 copyLen = len;

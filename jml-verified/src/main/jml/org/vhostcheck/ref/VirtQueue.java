@@ -241,8 +241,8 @@ public final class VirtQueue {
             fail(EINVAL);
             return;
         }
-        int r = maps.translate(EAGAIN, Iotlb.flip(a), Iotlb.flip(l), RO, UIO_MAXIOV, new long[UIO_MAXIOV],
-                new long[UIO_MAXIOV], new long[UIO_MAXIOV], new long[UIO_MAXIOV], new int[UIO_MAXIOV]);
+        int r = translate(EAGAIN, a, l, RO, UIO_MAXIOV, new long[UIO_MAXIOV], new long[UIO_MAXIOV],
+                new long[UIO_MAXIOV], new int[UIO_MAXIOV]);
         if (r < 0) {
             fail(r);
             return;
@@ -326,7 +326,7 @@ public final class VirtQueue {
         long[] sLen = new long[room];
         int[] sMap = new int[room];
         long[] sHva = new long[room];
-        int r = maps.translate(EAGAIN, Iotlb.flip(a), Iotlb.flip(l), acc, room, sIova, new long[room], sHva, sLen, sMap);
+        int r = translate(EAGAIN, a, l, acc, room, sIova, sHva, sLen, sMap);
         if (r < 0) {
             return r;
         }
@@ -454,10 +454,13 @@ public final class VirtQueue {
 
     // ---- vringh's IOTLB accessors (drivers/vhost/vringh.c) ----
 
-    /** iotlb_translate (-EINVAL on a miss) of [a, a + l) into cap entries; the lengths and maps of those filled. */
-    private int translate(long a, long l, int acc, int cap, long[] sLen, long[] sHva, int[] sMap) {
-        return maps.translate(EINVAL, Iotlb.flip(a), Iotlb.flip(l), acc, cap, new long[cap], new long[cap], sHva, sLen,
-                sMap);
+    /**
+     * The proven walk of [a, a + l) into cap entries: translate_desc (missErr -EAGAIN, a device IOTLB) or vringh's
+     * iotlb_translate (-EINVAL); each filled entry's IOVA (flipped), host address, length and map.
+     */
+    private int translate(int missErr, long a, long l, int acc, int cap, long[] sIova, long[] sHva, long[] sLen,
+                          int[] sMap) {
+        return maps.translate(missErr, Iotlb.flip(a), Iotlb.flip(l), acc, cap, sIova, new long[cap], sHva, sLen, sMap);
     }
 
     // linux 6.12 drivers/vhost/vringh.c getu16_iotlb and putu16_iotlb: iotlb_translate of the 2 bytes into one
@@ -467,7 +470,7 @@ public final class VirtQueue {
         wrotePerms = 0;
         long[] sLen = new long[1];
         int[] sMap = new int[1];
-        int r = translate(a, 2, put ? putU16Access : RO, 1, sLen, new long[1], sMap);
+        int r = translate(EINVAL, a, 2, put ? putU16Access : RO, 1, new long[1], new long[1], sLen, sMap);
         if (r < 0) {
             moved = 0;
             return r;
@@ -497,7 +500,8 @@ public final class VirtQueue {
         while (U64.lt(total, len)) {
             long[] sLen = new long[IOTLB_IOV_STRIDE];
             int[] sMap = new int[IOTLB_IOV_STRIDE];
-            int t = translate(a + total, len - total, acc, IOTLB_IOV_STRIDE, sLen, new long[IOTLB_IOV_STRIDE], sMap);
+            int t = translate(EINVAL, a + total, len - total, acc, IOTLB_IOV_STRIDE, new long[IOTLB_IOV_STRIDE],
+                    new long[IOTLB_IOV_STRIDE], sLen, sMap);
             if (n == tr.length) {
                 tr = grow(tr);
                 got = grow(got);
