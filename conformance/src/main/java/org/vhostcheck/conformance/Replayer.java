@@ -13,6 +13,9 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import org.vhostcheck.conformance.kernel.KernelCrash;
+import org.vhostcheck.conformance.kernel.KernelProcess;
+import org.vhostcheck.conformance.kernel.Kernels;
 import org.vhostcheck.model.Exporter;
 import org.vhostcheck.model.JsonProblem;
 import org.vhostcheck.model.VhostcheckException;
@@ -32,6 +35,10 @@ public final class Replayer {
     private Replayer() {
     }
 
+    /** The target that replays against the Java model; any other target is a kernel (Kernels.TARGETS). */
+    public static final String JAVA = "java";
+
+    /** Replays `file` against the Java model (target "java") or a kernel harness (target "linux-6.12", ...). */
     public static SuiteResult replay(Path file, String target) {
         long t0 = System.nanoTime();
         long transitions = 0;
@@ -41,6 +48,7 @@ public final class Replayer {
         Set<String> covered = new TreeSet<>();
         List<String> specActions = new ArrayList<>();
         String model;
+        KernelProcess kernel = null;
         try (BufferedReader in = Files.newBufferedReader(file)) {
             String first = in.readLine();
             if (first == null) {
@@ -58,7 +66,17 @@ public final class Replayer {
             }
             Machine m;
             try {
-                m = Machines.create(spec, h.path("constants"));
+                if (JAVA.equals(target)) {
+                    m = Machines.create(spec, h.path("constants"));
+                } else {
+                    KernelMachines.Part part = KernelMachines.part(spec);
+                    Kernels.Build b = Kernels.build(target);
+                    if (!b.available()) {
+                        throw new VhostcheckException(target + " is not available: " + b.unavailable());
+                    }
+                    kernel = KernelProcess.start(b.exe(part.name()));
+                    m = part.machine().apply(h.path("constants"), kernel);
+                }
             } catch (ReplayException e) {
                 throw bad(file, 1, e.getMessage());
             }
@@ -103,6 +121,11 @@ public final class Replayer {
                     throw bad(file, n, e.getMessage());
                 } catch (ReplayException e) {
                     d = new Divergence(n, action, "(enabled)", "true", e.getMessage());
+                } catch (KernelCrash e) {
+                    // the harness died (a sanitizer report, a walk that never returned): the rest is not replayed
+                    mismatches++;
+                    divergences.add(new Divergence(n, action, "(kernel crash)", "an answer", e.getMessage()));
+                    break;
                 }
                 if (d != null) {
                     mismatches++;
@@ -120,6 +143,10 @@ public final class Replayer {
             throw new VhostcheckException(file + ": no such trace file");
         } catch (IOException e) {
             throw new VhostcheckException(file + ": cannot read: " + e.getMessage());
+        } finally {
+            if (kernel != null) {
+                kernel.close();
+            }
         }
         return new SuiteResult(model, target, transitions, traces, mismatches,
                 (int) specActions.stream().filter(covered::contains).count(), specActions.size(),
