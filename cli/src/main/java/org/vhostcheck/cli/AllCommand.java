@@ -19,28 +19,29 @@ final class AllCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws KeyLoadException {
-        List<Report> reports = List.of(
+        List<Report> reports = new java.util.ArrayList<>(List.of(
                 CheckCommand.run(main, List.of(), false, Runtime.getRuntime().availableProcessors()),
-                ProveCommand.run(main),
-                ConformCommand.run(main));
-        boolean ok = reports.stream().allMatch(r -> r.unexpected() == 0);
+                ProveCommand.run(main)));
+        reports.addAll(ConformCommand.run(main));
+        boolean ok = reports.stream().allMatch(r -> r.unexpected() == 0 && r.missing() == 0);
         if (json) {
             ObjectNode doc = Main.JSON.createObjectNode();
             reports.forEach(r -> doc.set(r.section(), r.json()));
             doc.put("ok", ok);
             main.printJson(doc);
         } else {
-            Table summary = new Table("section", "items", "as expected", "unexpected").right(1, 2, 3);
+            Table summary = new Table("section", "items", "as expected", "unexpected", "skipped").right(1, 2, 3, 4);
             for (Report r : reports) {
                 main.out.println("== " + r.section() + " ==");
                 main.out.println(r.text());
-                summary.add(r.section(), r.items(), r.items() - r.unexpected(), r.unexpected());
+                summary.add(r.section(), r.items(), r.asExpected(), r.unexpected(), r.missing());
             }
             main.out.println("== summary ==");
             main.out.print(summary.render());
             main.out.println(ok ? "all as expected" : "UNEXPECTED results above");
             main.out.flush();
         }
-        return ok ? Main.AS_EXPECTED : Main.UNEXPECTED;
+        return reports.stream().anyMatch(r -> r.unexpected() > 0) ? Main.UNEXPECTED
+                : ok ? Main.AS_EXPECTED : Main.BAD_INPUT;
     }
 }

@@ -3,6 +3,11 @@ package org.vhostcheck.conformance;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.vhostcheck.conformance.kernel.Kernels;
+import org.vhostcheck.model.VhostcheckException;
 import java.util.function.Consumer;
 import org.vhostcheck.model.Exporter;
 import org.vhostcheck.model.Manifest;
@@ -13,7 +18,7 @@ import org.vhostcheck.model.Manifest;
  * and the U64 operator cross-check. Traces are kept under target/traces for inspection.
  */
 public final class Conformance {
-    public static final String JAVA = "java";
+    public static final String JAVA = Replayer.JAVA;
 
     private final Path home;
     private final Consumer<String> progress;
@@ -23,38 +28,89 @@ public final class Conformance {
         this.progress = progress == null ? s -> { } : progress;
     }
 
+    /** Every target: the Java model and each kernel version. */
+    public static final List<String> TARGETS = java.util.stream.Stream.concat(Stream.of(JAVA), Kernels.TARGETS.stream()).toList();
+
     public List<SuiteResult> runAll() {
+        return runAll(TARGETS);
+    }
+
+    /**
+     * The suites of the given targets. Each model's graph and simulation traces are exported once and
+     * replayed against every target; a kernel target replays the specs that have a harness part
+     * ({@link KernelMachines}); a kernel that cannot be built gives SKIPPED suites, never passed ones.
+     */
+    public List<SuiteResult> runAll(List<String> targets) {
+        for (String t : targets) {
+            if (!TARGETS.contains(t)) {
+                throw new VhostcheckException("unknown target '" + t + "' (known: " + String.join(", ", TARGETS) + ")");
+            }
+        }
         List<SuiteResult> out = new ArrayList<>();
-        out.add(u64CrossCheck(JavaU64.PROVEN));
+        if (targets.contains(JAVA)) {
+            out.add(u64CrossCheck(JavaU64.PROVEN));
+        }
         Manifest m = Manifest.load(home);
         for (Manifest.Entry e : m.select(null, false)) {
-            if (e.exportable() && Machines.has(e.spec())) {
-                out.add(replayModel(m, e));
+            if (!e.exportable() || !Machines.has(e.spec())) {
+                continue;
+            }
+            List<String> ts = targets.stream().filter(t -> t.equals(JAVA) || KernelMachines.has(e.spec())).toList();
+            if (ts.isEmpty()) {
+                continue;
+            }
+            Traces tr = export(m, e);
+            for (String t : ts) {
+                out.add(replay(e, tr, t));
             }
         }
         return out;
     }
 
-    /** Graph and simulation traces of one model, exported fresh and replayed. */
-    public SuiteResult replayModel(Manifest m, Manifest.Entry e) {
+    /** A model's exported traces: its whole CI state graph and a batch of simulation traces. */
+    public record Traces(Path graph, long graphTransitions, Path sim) {
+    }
+
+    public Traces export(Manifest m, Manifest.Entry e) {
         Exporter ex = new Exporter(home, progress);
         Path dir = home.resolve("target/traces");
         progress.accept("conform " + e.name() + ": exporting the state graph ...");
         Exporter.Summary g = ex.graph(e, m.specDir(), dir.resolve(e.name() + ".graph.ndjson"));
-        progress.accept("conform " + e.name() + ": replaying " + g.transitions() + " transitions against Java ...");
-        SuiteResult rg = Replayer.replay(g.file(), JAVA);
         progress.accept("conform " + e.name() + ": simulating " + e.simulateCount() + " traces of depth "
                 + e.simulateDepth() + " ...");
         Exporter.Summary s = ex.simulate(e, m.specDir(), e.simulateCount(), e.simulateDepth(), 1L,
                 dir.resolve(e.name() + ".sim.ndjson"));
-        SuiteResult rs = Replayer.replay(s.file(), JAVA);
+        return new Traces(g.file(), g.transitions(), s.file());
+    }
+
+    /** Graph and simulation traces of one model, exported fresh and replayed against the Java model. */
+    public SuiteResult replayModel(Manifest m, Manifest.Entry e) {
+        return replay(e, export(m, e), JAVA);
+    }
+
+    /** One model's traces against one target; the two batches make one suite. */
+    public SuiteResult replay(Manifest.Entry e, Traces tr, String target) {
+        if (!target.equals(JAVA)) {
+            progress.accept("conform " + e.name() + ": building the " + target + " harness ...");
+            Kernels.Build b = Kernels.build(home, target);
+            if (!b.available()) {
+                progress.accept("SKIPPED: " + e.name() + " vs " + target + ": " + b.unavailable());
+                return SuiteResult.skipped(e.name(), target, b.unavailable());
+            }
+        }
+        progress.accept("conform " + e.name() + ": replaying " + tr.graphTransitions() + " transitions against " + target + " ...");
+        SuiteResult rg = Replayer.replay(tr.graph(), target);
+        progress.accept("conform " + e.name() + ": replaying the simulation traces against " + target + " ...");
+        SuiteResult rs = Replayer.replay(tr.sim(), target);
         List<Divergence> ds = new ArrayList<>(rg.divergences());
         ds.addAll(rs.divergences());
+        Map<String, Long> counts = new TreeMap<>(rg.counts());
+        rs.counts().forEach((k, v) -> counts.merge(k, v, Long::sum));
         // an action counts as covered if either batch exercised it
         List<String> uncovered = rg.uncoveredActions().stream().filter(rs.uncoveredActions()::contains).toList();
-        return new SuiteResult(e.name(), JAVA, rg.transitions() + rs.transitions(), rs.traces(),
+        return new SuiteResult(e.name(), target, rg.transitions() + rs.transitions(), rs.traces(),
                 rg.mismatches() + rs.mismatches(), rg.actionsTotal() - uncovered.size(), rg.actionsTotal(),
-                rg.seconds() + rs.seconds(), List.copyOf(ds.subList(0, Math.min(ds.size(), Replayer.KEEP))), uncovered);
+                rg.seconds() + rs.seconds(), List.copyOf(ds), uncovered, counts, null);
     }
 
     /** The U64 cross-check as a suite: rows are its transitions, mismatches its mismatches. */
@@ -71,5 +127,16 @@ public final class Conformance {
 
     public SuiteResult replayFile(Path trace) {
         return Replayer.replay(trace, JAVA);
+    }
+
+    /** One trace file against one target (a kernel target is built first; unavailable is an error here). */
+    public SuiteResult replayFile(Path trace, String target) {
+        if (!target.equals(JAVA)) {
+            Kernels.Build b = Kernels.build(home, target);
+            if (!b.available()) {
+                throw new VhostcheckException(target + " is not available: " + b.unavailable());
+            }
+        }
+        return Replayer.replay(trace, target);
     }
 }

@@ -45,6 +45,7 @@ public final class Replayer {
         long traces = 0;
         long mismatches = 0;
         List<Divergence> divergences = new ArrayList<>();
+        java.util.Map<String, Long> counts = new java.util.TreeMap<>();
         Set<String> covered = new TreeSet<>();
         List<String> specActions = new ArrayList<>();
         String model;
@@ -124,12 +125,16 @@ public final class Replayer {
                 } catch (KernelCrash e) {
                     // the harness died (a sanitizer report, a walk that never returned): the rest is not replayed
                     mismatches++;
-                    divergences.add(new Divergence(n, action, "(kernel crash)", "an answer", e.getMessage()));
+                    Divergence c = new Divergence(n, action, "(kernel crash)", "an answer", e.getMessage(), file);
+                    counts.merge(c.key(), 1L, Long::sum);
+                    divergences.add(c);
                     break;
                 }
                 if (d != null) {
                     mismatches++;
-                    if (divergences.size() < KEEP) {
+                    d = new Divergence(d.line(), d.action(), d.field(), d.expected(), d.actual(), file);
+                    // the first KEEP, and the first of every kind (drift groups by kind)
+                    if (counts.merge(d.key(), 1L, Long::sum) == 1 || divergences.size() < KEEP) {
                         divergences.add(d);
                     }
                     try {
@@ -151,7 +156,7 @@ public final class Replayer {
         return new SuiteResult(model, target, transitions, traces, mismatches,
                 (int) specActions.stream().filter(covered::contains).count(), specActions.size(),
                 (System.nanoTime() - t0) / 1e9, divergences,
-                specActions.stream().filter(a -> !covered.contains(a)).toList());
+                specActions.stream().filter(a -> !covered.contains(a)).toList(), counts, null);
     }
 
     private static Divergence stepAndCompare(Machine m, String action, JsonNode params, JsonNode expected, long line) {

@@ -1,12 +1,36 @@
 package org.vhostcheck.conformance;
 
 import java.util.List;
+import java.util.Map;
 
-/** One replay suite: a model's traces against one target (the Java model for now). */
+/**
+ * One replay suite: a model's traces against one target (the Java model, or a kernel version).
+ * {@code divergences} keeps the first {@link Replayer#KEEP} and the first of every distinct
+ * {@link Divergence#key()}; {@code counts} counts every divergence by key. A suite whose target
+ * could not be built has {@code skipped} set to why (never reported as passed).
+ */
 public record SuiteResult(String model, String target, long transitions, long traces, long mismatches,
                           int actionsCovered, int actionsTotal, double seconds, List<Divergence> divergences,
-                          List<String> uncoveredActions) {
+                          List<String> uncoveredActions, Map<String, Long> counts, String skipped) {
+    public SuiteResult(String model, String target, long transitions, long traces, long mismatches,
+                       int actionsCovered, int actionsTotal, double seconds, List<Divergence> divergences,
+                       List<String> uncoveredActions) {
+        this(model, target, transitions, traces, mismatches, actionsCovered, actionsTotal, seconds, divergences,
+                uncoveredActions, counts(divergences), null);
+    }
+
+    /** A suite that did not run: its target is unavailable. */
+    public static SuiteResult skipped(String model, String target, String why) {
+        return new SuiteResult(model, target, 0, 0, 0, 0, 0, 0, List.of(), List.of(), Map.of(), why);
+    }
+
     public boolean ok() {
-        return mismatches == 0 && actionsCovered == actionsTotal;
+        return skipped == null && mismatches == 0 && actionsCovered == actionsTotal;
+    }
+
+    private static Map<String, Long> counts(List<Divergence> ds) {
+        Map<String, Long> m = new java.util.TreeMap<>();
+        ds.forEach(d -> m.merge(d.key(), 1L, Long::sum));
+        return m;
     }
 }

@@ -24,7 +24,9 @@ public final class TraceTarget {
         Path f = Scratch.write("trace.ndjson", d.consumeRemainingAsBytes());
         Oracle.parser(() -> {
             SuiteResult r = Replayer.replay(f, "java");
-            check(r.mismatches() >= r.divergences().size() && r.divergences().size() <= Replayer.KEEP,
+            check(r.mismatches() >= r.divergences().size()
+                    && r.divergences().size() <= Replayer.KEEP + r.counts().size()
+                    && r.counts().values().stream().mapToLong(Long::longValue).sum() == r.mismatches(),
                     "divergences kept are counted");
             check(0 <= r.actionsCovered() && r.actionsCovered() <= r.actionsTotal(), "actions covered <= actions");
         });
