@@ -15,6 +15,10 @@ target=${1:?usage: build.sh <target> <workdir>}
 work=$(mkdir -p "${2:?usage: build.sh <target> <workdir> [part]}" && cd "$2" && pwd)
 only=${3:-}
 
+# one build at a time in a work directory (test JVMs and the command line may start one each)
+exec 9>"$work/.build.lock"
+flock 9
+
 line=$(awk -v t="$target" '$1 == t { print; found = 1 } END { exit !found }' "$here/kernels.conf") \
 	|| { echo "build.sh: kernels.conf has no target '$target'" >&2; exit 1; }
 read -r _ package version tarball <<<"$line"
