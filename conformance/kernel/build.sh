@@ -90,6 +90,12 @@ for conf in $(ls "$here"/parts/*/part.conf 2>/dev/null); do
 	units=()
 	k=0
 	while read -r verb file rest; do
+		# "linux-X.Y: <line>": a line for one target only (a function that exists in one version)
+		case "$verb" in
+		linux-*:)
+			[ "$verb" = "$target:" ] || continue
+			read -r verb file rest <<<"$file $rest" ;;
+		esac
 		case "$verb" in
 		extract)
 			k=$((k + 1))
