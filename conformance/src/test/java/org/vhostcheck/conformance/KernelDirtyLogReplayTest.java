@@ -113,6 +113,7 @@ class KernelDirtyLogReplayTest {
         System.out.printf("%s %s vs %s (%s): %d transitions, %d traces, %d mismatches, %d/%d actions, %.1f s, %.0f transitions/s%n",
                 model, kind, target, b.version(), r.transitions(), r.traces(), r.mismatches(), r.actionsCovered(),
                 r.actionsTotal(), r.seconds(), r.transitions() / r.seconds());
+        System.out.printf("  divergences by kind (drift keys): %s%n", r.counts());
         assertEquals(r.actionsTotal(), r.actionsCovered(), "uncovered: " + r.uncoveredActions());
 
         Walk w = walk(file, b.exe("dirtylog"));
