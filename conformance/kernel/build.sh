@@ -38,7 +38,10 @@ fetch() { # fetch <dir> <package=version>...: download the .debs into <dir>, onc
 
 # ---- 1 + 2: sources ----
 src="$work/$target/src"
-stamp="$src/.vhostcheck-$package-$version"
+top=$(basename "$tarball" .tar.xz)
+paths=$(awk '$1 == "unpack" { for (i = 2; i <= NF; i++) print "'"$top"'/" $i }' $(ls "$here"/parts/*/part.conf 2>/dev/null) "$here/unpack.conf" | sort -u)
+# the stamp names the unpacked paths too: a part that unpacks more gets a fresh tree
+stamp="$src/.vhostcheck-$package-$version-$(echo "$paths" | md5sum | cut -c1-12)"
 if [ ! -f "$stamp" ]; then
 	debs="$work/debs"
 	if ! ls "$debs/${package}_${version//:/%3a}_"*.deb >/dev/null 2>&1; then
@@ -49,8 +52,6 @@ if [ ! -f "$stamp" ]; then
 	mkdir -p "$work/$target/pkg"
 	dpkg -x "$debs/${package}_${version//:/%3a}_"*.deb "$work/$target/pkg"
 	mkdir -p "$src"
-	top=$(basename "$tarball" .tar.xz)
-	paths=$(awk '$1 == "unpack" { for (i = 2; i <= NF; i++) print "'"$top"'/" $i }' $(ls "$here"/parts/*/part.conf 2>/dev/null) "$here/unpack.conf" | sort -u)
 	# shellcheck disable=SC2086
 	tar -xJf "$work/$target/pkg/$tarball" -C "$src" --strip-components=1 $paths
 	rm -rf "$work/$target/pkg"
@@ -90,6 +91,12 @@ for conf in $(ls "$here"/parts/*/part.conf 2>/dev/null); do
 	units=()
 	k=0
 	while read -r verb file rest; do
+		# "linux-X.Y: <line>": a line for one target only (a function that exists in one version)
+		case "$verb" in
+		linux-*:)
+			[ "$verb" = "$target:" ] || continue
+			read -r verb file rest <<<"$file $rest" ;;
+		esac
 		case "$verb" in
 		extract)
 			k=$((k + 1))

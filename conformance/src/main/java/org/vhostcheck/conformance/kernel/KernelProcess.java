@@ -12,6 +12,9 @@ import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.vhostcheck.conformance.ReplayException;
 
@@ -98,24 +101,34 @@ public final class KernelProcess implements AutoCloseable {
         return o;
     }
 
+    /** Ends a harness that does not answer in time; a blocking read then wakes at once on the answer. */
+    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "kernel-harness-watchdog");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile boolean timedOut;
+
     private String readLine() throws IOException {
-        long deadline = System.currentTimeMillis() + TIMEOUT_MS;
-        while (!out.ready()) {
-            if (!proc.isAlive()) {
-                return out.readLine();
-            }
-            if (System.currentTimeMillis() > deadline) {
-                proc.destroyForcibly();
+        timedOut = false;
+        ScheduledFuture<?> watch = WATCHDOG.schedule(() -> {
+            timedOut = true;
+            proc.destroyForcibly();
+        }, TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        try {
+            String line = out.readLine();
+            if (timedOut) {
                 throw crashed("no answer within " + TIMEOUT_MS / 1000 + " s (a kernel loop that does not end?)");
             }
-            try {
-                Thread.sleep(0, 200_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw crashed("interrupted");
+            return line;
+        } catch (IOException e) {
+            if (timedOut) {
+                throw crashed("no answer within " + TIMEOUT_MS / 1000 + " s (a kernel loop that does not end?)");
             }
+            throw e;
+        } finally {
+            watch.cancel(false);
         }
-        return out.readLine();
     }
 
     private KernelCrash crashed(String what) {
