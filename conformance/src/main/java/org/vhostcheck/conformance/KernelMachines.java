@@ -15,7 +15,7 @@ public final class KernelMachines {
     }
 
     private static final Map<String, Part> BY_SPEC = Map.of(
-    );
+            "VirtQueue", new Part("ring", KernelVirtQueueMachine::new));
 
     private KernelMachines() {
     }
