@@ -719,12 +719,18 @@ static void wrote_json(cJSON *resp)
 			cJSON_AddItemToArray(a, cJSON_CreateNumber(p));
 }
 
-/* vringh with the device IOTLB, as vringh_init_iotlb sets it up (use_va false: bio_vecs) */
+/* vringh with the device IOTLB, as vringh_init_iotlb sets it up (use_va false: bio_vecs, kmap and
+ * READ_ONCE/WRITE_ONCE on the page), or with "use_va": true as 6.12's vringh_init_iotlb_va does
+ * (iovecs, __get_user/__put_user on the user address; 6.1 has no such mode) */
 static void op_vringh(const char *op, const cJSON *req, cJSON *resp)
 {
+	const cJSON *va = cJSON_GetObjectItemCaseSensitive(req, "use_va");
+	bool use_va = va && cJSON_IsTrue(va);
+	if (use_va && VHC_LINUX < 612)
+		vhc_fail("use_va: linux 6.1's vringh has no VA mode");
 	struct vhost_iotlb *t = iotlb_of(req);
 	spinlock_t lock = {0};
-	struct vringh vrh = {.little_endian = true, .use_va = false, .iotlb = t, .iotlb_lock = &lock};
+	struct vringh vrh = {.little_endian = true, .use_va = use_va, .iotlb = t, .iotlb_lock = &lock};
 	const char *kind = vhc_get_str(req, "kind");
 	u64 addr = vhc_get_u64(req, "addr");
 	int ret;

@@ -177,25 +177,39 @@ class KernelVirtQueueReplayTest {
     }
 
     private static ObjectNode putU16(KernelProcess k, String addr) {
+        return putU16(k, addr, false);
+    }
+
+    private static ObjectNode putU16(KernelProcess k, String addr, boolean useVa) {
         ObjectNode q = JSON.createObjectNode();
         q.put("op", "u16");
+        if (useVa) {
+            q.put("use_va", true);
+        }
         q.put("kind", "putu16_iotlb");
         q.put("addr", addr);
         q.set("maps", mcMaps());
         return k.call(q);
     }
 
-    /** F004 itself, call by call: ret, bytes written, perms of the maps written through. */
+    /**
+     * F004 itself, call by call: ret, bytes written, perms of the maps written through. On 6.12 in
+     * both of vringh's modes: physical (kmap_local_page + WRITE_ONCE, what the replay uses) and
+     * use_va (__put_user to the user address).
+     */
     @Test
     void putU16PermissionsPerVersion() {
-        try (KernelProcess k = KernelProcess.start(build("linux-6.12").exe("ring"))) {
-            ObjectNode ro = putU16(k, "0x1010");
-            assertEquals(0, ro.get("ret").asInt(), ro.toString());
-            assertEquals("0x2", ro.get("moved").asText(), ro.toString());
-            assertEquals("[1]", ro.get("wrote").toString(), ro.toString());
-            ObjectNode wo = putU16(k, "0x2010");
-            assertEquals(-1, wo.get("ret").asInt(), wo.toString());   // -EPERM
-            assertEquals("0x0", wo.get("moved").asText(), wo.toString());
+        for (boolean useVa : new boolean[] {false, true}) {
+            try (KernelProcess k = KernelProcess.start(build("linux-6.12").exe("ring"))) {
+                ObjectNode ro = putU16(k, "0x1010", useVa);
+                assertEquals(0, ro.get("ret").asInt(), ro.toString());
+                assertEquals("0x2", ro.get("moved").asText(), ro.toString());
+                assertEquals("[1]", ro.get("wrote").toString(), ro.toString());
+                ObjectNode wo = putU16(k, "0x2010", useVa);
+                assertEquals(-1, wo.get("ret").asInt(), wo.toString());   // -EPERM
+                assertEquals("0x0", wo.get("moved").asText(), wo.toString());
+                assertEquals("[]", wo.get("wrote").toString(), wo.toString());
+            }
         }
         try (KernelProcess k = KernelProcess.start(build("linux-6.1").exe("ring"))) {
             ObjectNode ro = putU16(k, "0x1010");
