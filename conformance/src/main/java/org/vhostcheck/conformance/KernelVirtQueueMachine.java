@@ -202,11 +202,11 @@ final class KernelVirtQueueMachine implements Machine {
             }
             case "WalkDesc" -> {
                 phase("desc", action);
-                walkStep(kernel.call(walkRequest("desc")), false);
+                walkStep(kernel.call(walkRequest("desc")));
             }
             case "WalkIndirect" -> {
                 phase("ind", action);
-                walkStep(kernel.call(walkRequest("ind")), true);
+                walkStep(kernel.call(walkRequest("ind")));
             }
             case "AddUsedN" -> addUsedN(intIn(p, "n", 1, maxBatch));
             case "U16Access", "Copy" -> vringh(action, p);
@@ -289,7 +289,7 @@ final class KernelVirtQueueMachine implements Machine {
         return b;
     }
 
-    private void walkStep(ObjectNode a, boolean indirect) {
+    private void walkStep(ObjectNode a) {
         String ev = a.get("event").asText();
         ObjectNode w = (ObjectNode) s.get("walk").deepCopy();
         s.put("cachedAvail", a.get("cached_avail").asInt());
