@@ -15,8 +15,8 @@ public final class KernelMachines {
     }
 
     private static final Map<String, Part> BY_SPEC = Map.of(
-            "DirtyLog", new Part("dirtylog", KernelDirtyLogMachine::new)
-    );
+            "DirtyLog", new Part("dirtylog", KernelDirtyLogMachine::new),
+            "VirtQueue", new Part("ring", KernelVirtQueueMachine::new));
 
     private KernelMachines() {
     }
