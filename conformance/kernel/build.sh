@@ -115,11 +115,19 @@ for conf in $(ls "$here"/parts/*/part.conf 2>/dev/null); do
 	incs=()
 	while read -r _ dir; do incs+=(-I "$src/$dir"); done < <(awk '$1 == "include"' "$conf")
 	extra=$(awk '$1 == "cflags" { $1 = ""; print }' "$conf")
+	# compile only when an input changed: the units, our part and line loop, this script, the flags, the version
+	sum=$( { cat "${units[@]}" "$0"; find "$pdir" "$here/common" -type f | sort | xargs cat;
+		echo "${CFLAGS[*]} $extra ${incs[*]} $version"; } | md5sum | cut -c1-32)
+	if [ -x "$bin/vhc-$part" ] && [ "$(cat "$bin/vhc-$part.inputs" 2>/dev/null)" = "$sum" ]; then
+		echo "build.sh: $target $part is up to date" >&2
+		continue
+	fi
 	# shellcheck disable=SC2086
 	gcc "${CFLAGS[@]}" $extra -I "$pdir" -I "$here/common" "${incs[@]}" -I "$deps/usr/include" \
 		-o "$bin/vhc-$part.tmp" "$here/common/harness.c" "$pdir"/*.c "${units[@]}" \
 		-L "$libdir" -Wl,-rpath,"$libdir" -lcjson
 	mv "$bin/vhc-$part.tmp" "$bin/vhc-$part"
+	echo "$sum" >"$bin/vhc-$part.inputs"
 	echo "build.sh: $target $part -> $bin/vhc-$part" >&2
 done
 echo "$version"
