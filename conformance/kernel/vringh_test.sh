@@ -29,6 +29,9 @@ for f in tools/virtio/Makefile tools/virtio/vringh_test.c drivers/vhost/vringh.c
 	[ -f "$src/$f" ] || { echo "vringh_test.sh: $src/$f missing (unpack.conf?)" >&2; exit 1; }
 done
 
+# build.sh's lock, held while the tree is read: a concurrent build.sh may re-unpack it
+exec 9>"$work/.build.lock"
+flock 9
 out="$work/$target/vringh_test"
 rm -rf "$out"
 mkdir -p "$out/logs" "$out/shim/linux"
@@ -80,6 +83,7 @@ if ! (cd "$vdir" && CFLAGS="$(q "${extra[@]}" "${san[@]}")" LDFLAGS="$(q "${san[
 	exit 1
 fi
 mv "$vdir/vringh_test" "$out/vringh_test"
+exec 9>&-
 echo "version $version"
 printf 'build %s %.1f\n' "$target" "$(echo "$(date +%s.%N) - $start" | bc)"
 
