@@ -26,7 +26,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.vhostcheck.conformance.kernel.KernelCrash;
 import org.vhostcheck.conformance.kernel.KernelProcess;
 import org.vhostcheck.conformance.kernel.Kernels;
-import org.vhostcheck.model.Exporter;
 import org.vhostcheck.model.Manifest;
 
 /**
@@ -45,18 +44,15 @@ class KernelVirtQueueReplayTest {
     private static final Map<String, Path> SIM = new java.util.HashMap<>();
     private static final Map<String, Integer> SIM_COUNT = new java.util.HashMap<>();
 
+    /** The conform suites' traces (TraceFixture.traces): exported once per test JVM, shared with ReplayTest. */
     @BeforeAll
     static void export() {
         Manifest m = Manifest.load(TraceFixture.HOME);
-        Exporter ex = new Exporter(TraceFixture.HOME, null);
-        Path dir = TraceFixture.HOME.resolve("target/traces");
         for (String model : List.of(RING, VRINGH_61)) {
-            Manifest.Entry e = m.select(List.of(model), false).get(0);
-            String name = "KernelVirtQueueReplayTest." + model;
-            GRAPH.put(model, ex.graph(e, m.specDir(), dir.resolve(name + ".graph.ndjson")).file());
-            SIM.put(model, ex.simulate(e, m.specDir(), e.simulateCount(), e.simulateDepth(), 1L,
-                    dir.resolve(name + ".sim.ndjson")).file());
-            SIM_COUNT.put(model, e.simulateCount());
+            Conformance.Traces t = TraceFixture.traces(model);
+            GRAPH.put(model, t.graph());
+            SIM.put(model, t.sim());
+            SIM_COUNT.put(model, m.select(List.of(model), false).get(0).simulateCount());
         }
     }
 
