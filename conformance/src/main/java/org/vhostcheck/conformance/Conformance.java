@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.vhostcheck.conformance.kernel.Kernels;
+import org.vhostcheck.conformance.kernel.VringhTest;
 import org.vhostcheck.model.VhostcheckException;
 import java.util.function.Consumer;
 import org.vhostcheck.model.Exporter;
@@ -64,8 +65,41 @@ public final class Conformance {
                 out.add(replay(e, tr, t));
             }
         }
+        for (String t : targets) {
+            if (!t.equals(JAVA)) {
+                out.add(vringhTest(t));
+            }
+        }
         return out;
     }
+
+    /**
+     * The kernel's own tools/virtio/vringh_test, built from the target's tree (conformance/kernel/vringh_test.sh),
+     * as a suite: one row per variant run ("traces"), a run whose checks fail is a mismatch.
+     */
+    public SuiteResult vringhTest(String target) {
+        progress.accept("conform vringh_test: building and running the kernel's own test on " + target + " ...");
+        VringhTest.Result r = VringhTest.run(home, target);
+        if (!r.available()) {
+            progress.accept("SKIPPED: vringh_test on " + target + ": " + r.unavailable());
+            return SuiteResult.skipped(VRINGH_TEST, target, r.unavailable());
+        }
+        List<Divergence> ds = new ArrayList<>();
+        double secs = r.buildSeconds();
+        for (VringhTest.Run run : r.runs()) {
+            secs += run.seconds();
+            if (!run.checksPassed()) {
+                String why = "exit " + run.exitCode() + Stream.of(run.toolErrors(), run.sanitizerErrors()).flatMap(List::stream)
+                        .findFirst().map(l -> ": " + l).orElse("");
+                ds.add(new Divergence(0, run.variant(), "(vringh_test)", "its checks pass", why, run.log()));
+            }
+        }
+        int n = r.runs().size();
+        return new SuiteResult(VRINGH_TEST, target, 0, n, ds.size(), n, n, secs, ds, List.of());
+    }
+
+    /** The model name of the vringh_test suites. */
+    public static final String VRINGH_TEST = "vringh_test";
 
     /** A model's exported traces: its whole CI state graph and a batch of simulation traces. */
     public record Traces(Path graph, long graphTransitions, Path sim) {
