@@ -9,7 +9,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.vhostcheck.conformance.Conformance;
+import org.vhostcheck.conformance.KernelMachines;
 import org.vhostcheck.conformance.Machines;
+import org.vhostcheck.conformance.kernel.Kernels;
 import org.vhostcheck.conformance.SuiteResult;
 import org.vhostcheck.key.KeyLoadException;
 import org.vhostcheck.key.KeyProver;
@@ -28,9 +30,10 @@ import picocli.CommandLine.ParentCommand;
  * contract. A measurement: no thresholds, exit 0 unless something fails to run.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = {
-    "Measure throughput: TLC, trace export, Java replay, KeY.",
+    "Measure throughput: TLC, trace export, Java and kernel replay, KeY.",
     "Per exportable CI model: TLC checking (distinct states/s), TLC edge export (transitions/s), Java replay",
-    "(transitions/s) and replay/TLC (replay over export transitions/s); KeY seconds per contract."})
+    "(transitions/s) and replay/TLC (replay over export transitions/s), replay through each kernel harness",
+    "(transitions/s); the harness build time per kernel; KeY seconds per contract."})
 final class BenchCommand implements Callable<Integer> {
     @ParentCommand
     private Main main;
@@ -60,7 +63,19 @@ final class BenchCommand implements Callable<Integer> {
         ObjectNode doc = Main.JSON.createObjectNode();
         ArrayNode models = doc.putArray("models");
         Table table = new Table("model", "distinct states", "TLC states/s", "transitions", "export trans/s",
-                "replay trans/s", "replay/TLC").right(1, 2, 3, 4, 5, 6);
+                "replay trans/s", "replay/TLC", "linux-6.1 trans/s", "linux-6.12 trans/s").right(1, 2, 3, 4, 5, 6, 7, 8);
+        Table builds = new Table("kernel", "Debian version", "harness build s").right(2);
+        ArrayNode kernels = doc.putArray("kernels");
+        for (String t : Kernels.TARGETS) {
+            main.progress().accept("bench: building the " + t + " harness ...");
+            Kernels.Build b = Kernels.build(home, t);
+            builds.add(t, b.available() ? b.version() : "SKIPPED: " + b.unavailable(), String.format(Locale.ROOT, "%.1f", b.seconds()));
+            ObjectNode k = kernels.addObject();
+            k.put("target", t);
+            k.put("version", b.version());
+            k.put("buildSeconds", Main.round(b.seconds()));
+            k.put("unavailable", b.unavailable());
+        }
         for (Manifest.Entry e : manifest.select(null, false)) {
             if (!e.exportable()) {
                 continue;
@@ -79,11 +94,20 @@ final class BenchCommand implements Callable<Integer> {
                 SuiteResult s = conformance.replayFile(graph);
                 replayRate = rate(s.transitions(), s.seconds());
             }
+            java.util.Map<String, Double> kernelRates = new java.util.HashMap<>();
+            for (String t : Kernels.TARGETS) {
+                if (KernelMachines.has(e.spec()) && Kernels.build(home, t).available()) {
+                    main.progress().accept("bench " + e.name() + ": replaying " + g.transitions() + " transitions against " + t + " ...");
+                    SuiteResult s = conformance.replayFile(graph, t);
+                    kernelRates.put(t, rate(s.transitions(), s.seconds()));
+                }
+            }
             Double tlcRate = r.distinctStates() == null ? null : rate(r.distinctStates(), r.seconds());
             double exportRate = rate(g.transitions(), exportSeconds);
             Double ratio = replayRate == null ? null : replayRate / exportRate;
             table.add(e.name(), r.distinctStates(), whole(tlcRate), g.transitions(), whole(exportRate),
-                    whole(replayRate), ratio == null ? null : String.format(Locale.ROOT, "%.1fx", ratio));
+                    whole(replayRate), ratio == null ? null : String.format(Locale.ROOT, "%.1fx", ratio),
+                    whole(kernelRates.get("linux-6.1")), whole(kernelRates.get("linux-6.12")));
             ObjectNode m = models.addObject();
             m.put("name", e.name());
             m.put("distinctStates", r.distinctStates());
@@ -94,6 +118,8 @@ final class BenchCommand implements Callable<Integer> {
             m.put("exportTransitionsPerSecond", exportRate);
             m.put("replayTransitionsPerSecond", replayRate);
             m.put("replayToTlc", ratio);
+            ObjectNode kr = m.putObject("kernelReplayTransitionsPerSecond");
+            kernelRates.forEach(kr::put);
         }
         main.progress().accept("bench: loading " + KeyProver.sourceDir(home) + " into KeY ...");
         List<ProofResult> proofs = KeyProver.proveAll(home, main.progress());
@@ -115,7 +141,7 @@ final class BenchCommand implements Callable<Integer> {
         if (json) {
             main.printJson(doc);
         } else {
-            main.out.print(table.render() + "\n" + key.render()
+            main.out.print(table.render() + "\n" + builds.render() + "\n" + key.render()
                     + String.format(Locale.ROOT, "KeY: %d contracts, %.1f s in all%n", proofs.size(), total));
         }
         return Main.AS_EXPECTED;

@@ -33,6 +33,19 @@ final class TraceFixture {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final java.util.Map<String, Conformance.Traces> EXPORTED = new java.util.HashMap<>();
+
+    /**
+     * A manifest model's graph and simulation traces as the conform suites export them
+     * (target/traces/MODEL.graph.ndjson and .sim.ndjson), exported once per test JVM: the Java and
+     * the kernel replay tests share them.
+     */
+    static synchronized Conformance.Traces traces(String model) {
+        return EXPORTED.computeIfAbsent(model, name -> {
+            Manifest m = Manifest.load(HOME);
+            return new Conformance(HOME, null).export(m, m.select(List.of(name), false).get(0));
+        });
+    }
 
     /** The line number (0-based, past the header and Init lines) of the first edge that satisfies `p`. */
     int edge(Predicate<JsonNode> p) throws IOException {

@@ -48,20 +48,34 @@ public final class Kernels {
      */
     public static synchronized Build build(Path home, String target) {
         Build b = BUILT.get(target);
-        if (b != null) {
-            return b;
+        if (b == null) {
+            b = build(home, workDir(home), target, System.getProperty("vhostcheck.kernel.version." + target));
+            BUILT.put(target, b);
         }
+        return b;
+    }
+
+    /**
+     * Builds one target into {@code work}, from the Debian version pinned in kernels.conf or from
+     * {@code version} when not null (a maintainer checking a newer release; the system property
+     * vhostcheck.kernel.version.TARGET sets it for {@link #build(Path, String)}). Not cached.
+     */
+    public static Build build(Path home, Path work, String target, String version) {
         if (!TARGETS.contains(target)) {
             throw new KernelCrash("unknown kernel target '" + target + "' (known: " + String.join(", ", TARGETS) + ")");
         }
         Path script = home.resolve("conformance/kernel/build.sh");
-        Path work = workDir(home);
         long t0 = System.nanoTime();
+        Build b;
         try {
             Files.createDirectories(work);
             Path log = work.resolve(target + ".build.log");
-            Process p = new ProcessBuilder("bash", script.toString(), target, work.toString())
-                    .redirectErrorStream(false).redirectError(log.toFile()).start();
+            ProcessBuilder pb = new ProcessBuilder("bash", script.toString(), target, work.toString())
+                    .redirectErrorStream(false).redirectError(log.toFile());
+            if (version != null) {
+                pb.environment().put("VHC_VERSION_" + target.replace('-', '_').replace('.', '_'), version);
+            }
+            Process p = pb.start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             int rc = p.waitFor();
             String err = Files.readString(log, StandardCharsets.UTF_8).strip();
@@ -80,7 +94,6 @@ public final class Kernels {
             Thread.currentThread().interrupt();
             throw new KernelCrash("building the " + target + " harness: interrupted");
         }
-        BUILT.put(target, b);
         return b;
     }
 
