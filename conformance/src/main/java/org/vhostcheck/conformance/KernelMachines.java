@@ -15,6 +15,7 @@ public final class KernelMachines {
     }
 
     private static final Map<String, Part> BY_SPEC = Map.of(
+            "Iotlb", new Part("iotlb", KernelIotlbMachine::new)
     );
 
     private KernelMachines() {
