@@ -36,12 +36,12 @@ class KernelIotlbReplayTest {
     private static Manifest manifest;
     private static final Map<String, Conformance.Traces> TRACES = new TreeMap<>();
 
+    /** The models' traces, exported once per test JVM (shared with ReplayTest). */
     @BeforeAll
     static void export() {
         manifest = Manifest.load(TraceFixture.HOME);
-        Conformance c = new Conformance(TraceFixture.HOME, null);
         for (String name : MODELS) {
-            TRACES.put(name, c.export(manifest, entry(name)));
+            TRACES.put(name, TraceFixture.traces(name));
         }
     }
 
