@@ -39,7 +39,10 @@ fetch() { # fetch <dir> <package=version>...: download the .debs into <dir>, onc
 
 # ---- 1 + 2: sources ----
 src="$work/$target/src"
-stamp="$src/.vhostcheck-$package-$version"
+top=$(basename "$tarball" .tar.xz)
+paths=$(awk '$1 == "unpack" { for (i = 2; i <= NF; i++) print "'"$top"'/" $i }' $(ls "$here"/parts/*/part.conf 2>/dev/null) "$here/unpack.conf" | sort -u)
+# the stamp names the paths unpacked too: a part that unpacks a new path re-unpacks the tree
+stamp="$src/.vhostcheck-$package-$version-$(printf '%s\n' "$paths" | cksum | cut -d' ' -f1)"
 if [ ! -f "$stamp" ]; then
 	debs="$work/debs"
 	if ! ls "$debs/${package}_${version//:/%3a}_"*.deb >/dev/null 2>&1; then
@@ -50,8 +53,6 @@ if [ ! -f "$stamp" ]; then
 	mkdir -p "$work/$target/pkg"
 	dpkg -x "$debs/${package}_${version//:/%3a}_"*.deb "$work/$target/pkg"
 	mkdir -p "$src"
-	top=$(basename "$tarball" .tar.xz)
-	paths=$(awk '$1 == "unpack" { for (i = 2; i <= NF; i++) print "'"$top"'/" $i }' $(ls "$here"/parts/*/part.conf 2>/dev/null) "$here/unpack.conf" | sort -u)
 	# shellcheck disable=SC2086
 	tar -xJf "$work/$target/pkg/$tarball" -C "$src" --strip-components=1 $paths
 	rm -rf "$work/$target/pkg"
