@@ -29,7 +29,7 @@ import static org.vhostcheck.ref.Iotlb.flip;
  * unbounded one with the spec's repeat detection. The machine is today's kernel: a trace of a model
  * with a guard removed is refused (broken models are TLC's and the KeY twins' job).
  */
-final class IotlbMachine implements Machine {
+class IotlbMachine implements Machine {
     // the errnos and access bits of the proven model; ENOMEM is vhost_process_iotlb_msg's own
     static final int EAGAIN = Iotlb.EAGAIN;
     static final int ENOMEM = -12;
@@ -63,19 +63,19 @@ final class IotlbMachine implements Machine {
 
     private static final Req NO_REQ = new Req("none", 0, 0, 0);
 
-    // constants
-    private final boolean iotlbMode;
-    private final int limit;
-    private final boolean retire;
-    private final int iovSize;
+    // constants (package-visible: KernelIotlbMachine sends them to the kernel harness)
+    final boolean iotlbMode;
+    final int limit;
+    final boolean retire;
+    final int iovSize;
 
-    // state, as in the spec
-    private List<IMap> maps;
-    private int ret;
-    private Req req;
-    private List<Seg> segs;
-    private long translated;
-    private boolean spun;
+    // state, as in the spec (package-visible: KernelIotlbMachine sets it from the kernel's answers)
+    List<IMap> maps;
+    int ret;
+    Req req;
+    List<Seg> segs;
+    long translated;
+    boolean spun;
 
     IotlbMachine(JsonNode c) {
         JsonNode mode = c.get("Mode");
@@ -295,13 +295,13 @@ final class IotlbMachine implements Machine {
         };
     }
 
-    private void requireMode(boolean iotlb, String action) {
+    void requireMode(boolean iotlb, String action) {
         if (iotlb != iotlbMode) {
             throw new ReplayException(action + " is not an action of a " + (iotlbMode ? "device IOTLB" : "memory table") + " model");
         }
     }
 
-    private void setTable(List<IMap> t, int r) {
+    void setTable(List<IMap> t, int r) {
         maps = t;
         ret = r;
         req = NO_REQ;

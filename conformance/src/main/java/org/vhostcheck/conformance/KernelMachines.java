@@ -16,6 +16,7 @@ public final class KernelMachines {
 
     private static final Map<String, Part> BY_SPEC = Map.of(
             "DirtyLog", new Part("dirtylog", KernelDirtyLogMachine::new),
+            "Iotlb", new Part("iotlb", KernelIotlbMachine::new),
             "VirtQueue", new Part("ring", KernelVirtQueueMachine::new));
 
     private KernelMachines() {

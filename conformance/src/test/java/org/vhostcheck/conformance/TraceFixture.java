@@ -57,12 +57,22 @@ final class TraceFixture {
         throw new AssertionError("no such edge in the graph");
     }
 
+    /** A trace file already exported (e.g. by Conformance.export). */
+    static TraceFixture of(Path file) throws IOException {
+        return new TraceFixture(file);
+    }
+
     /** Replays the header and Init line followed by `edge` alone. */
     SuiteResult replayWith(Path tmp, String edge) throws IOException {
+        return replayWith(tmp, edge, Replayer.JAVA);
+    }
+
+    /** The same against a target (the Java model or a kernel harness). */
+    SuiteResult replayWith(Path tmp, String edge, String target) throws IOException {
         List<String> copy = new ArrayList<>(lines.subList(0, 2));
         copy.add(edge);
         Path f = tmp.resolve("t.ndjson");
         Files.write(f, copy);
-        return Replayer.replay(f, "java");
+        return Replayer.replay(f, target);
     }
 }

@@ -1,0 +1,22 @@
+/*
+ * vhostcheck harness shim (our code): the allocator the extracted kernel code calls, on the C heap
+ * (ASan watches it). Shadows tools/include/linux/slab.h.
+ */
+#ifndef VHC_IOTLB_SLAB_H
+#define VHC_IOTLB_SLAB_H
+#include <stdlib.h>
+#include <linux/types.h>
+
+#ifndef GFP_KERNEL
+#define GFP_KERNEL 0u
+#define GFP_ATOMIC 0u
+#endif
+
+/* include/linux/slab.h kmalloc, kzalloc, kfree; kvzalloc, kvfree */
+#define kmalloc(size, gfp) malloc(size)
+#define kzalloc(size, gfp) calloc(1, size)
+#define kfree(p) free(p)
+#define kvzalloc(size, gfp) calloc(1, size)
+#define kvfree(p) free(p)
+
+#endif
