@@ -2,8 +2,10 @@
 (***************************************************************************)
 (* The vhost dirty-page log during live migration (VHOST_F_LOG_ALL), for   *)
 (* one virtqueue, with and without a device IOTLB, as linux 6.12 and 6.1   *)
-(* run it (the log functions are identical in both; they differ in         *)
-(* whether dropping VIRTIO_F_ACCESS_PLATFORM clears the device IOTLB).     *)
+(* run it (the log functions are identical in both; they differ in what    *)
+(* VHOST_SET_FEATURES does to the device IOTLB: 6.12 clears it when        *)
+(* VIRTIO_F_ACCESS_PLATFORM is dropped, and installing a first one or      *)
+(* clearing it also drops the vq's log_used and log_addr).                 *)
 (* Userspace (the VMM) configures the log                                  *)
 (* with ioctls, each validated at set time; the guest then makes the       *)
 (* device write guest memory, and every write must be logged: one bit per  *)
@@ -36,10 +38,8 @@ CONSTANTS
     PageOffsetAdded,  \* log_write: write_length += write_address % VHOST_PAGE_SIZE
     LogRangeExact,    \* proposed fix (F001): log_access_ok checks the bytes of the
                       \* first through the last page (today: ceil(sz / 32 KiB) bytes)
-    UsedLogChecked,   \* proposed fix (F002): with a device IOTLB and log_used set,
+    UsedLogChecked    \* proposed fix (F002): with a device IOTLB and log_used set,
                       \* the memory table's log bytes are validated as with LOG_ALL
-    ClearIotlbChecked \* proposed fix (F003, 6.12): clearing the device IOTLB of an
-                      \* active vq with log_used validates log_addr first
 
 ASSUME /\ Bases \subseteq U64 /\ LogAddrs \subseteq U64
        /\ \A t \in Tables : \A k \in DOMAIN t :
@@ -49,7 +49,7 @@ ASSUME /\ Bases \subseteq U64 /\ LogAddrs \subseteq U64
        /\ \A h \in HvaWrites : h.hva \in U64 /\ h.len \in U64 /\ h.len # Zero
        /\ Kernel \in {"6.1", "6.12"}
        /\ {LogBoundChecked, LogWrapChecked, FeatureChecked, TranslateChecked,
-           PageOffsetAdded, LogRangeExact, UsedLogChecked, ClearIotlbChecked} \subseteq BOOLEAN
+           PageOffsetAdded, LogRangeExact, UsedLogChecked} \subseteq BOOLEAN
 
 
 (***************************************************************************)
@@ -149,6 +149,25 @@ LogPages(addr, len) ==
 LogWriteBytes(base, pages) ==
     [lo |-> Add(base, Shr(pages.lo, 3)), hi |-> Add(base, Shr(pages.hi, 3)),
      wrapped |-> AddOverflows(base, Shr(pages.hi, 3))]
+\* linux 6.12 drivers/vhost/vhost.c set_bit_to_user pins the log byte's page
+\* with pin_user_pages_fast (linux 6.12 mm/gup.c gup_fast_fallback), which
+\* refuses a page that does not end at or below TASK_SIZE_MAX (-EFAULT; the
+\* last page of the address space: -EOVERFLOW, not within the bounds). Every
+\* user page is taken as mapped (the VMM's memory). log_write returns at the
+\* first byte that cannot be pinned: the bits of the pages before it are set,
+\* those from it on are not.
+PinOk(b) == AccessOk(b, One)
+\* The last page whose log byte is TASK_SIZE_MAX - 1: 8 (TASK_SIZE_MAX - 1 -
+\* base) + 7 (u64, as the kernel's base + page / 8 wraps).
+LastPinnedPage(base) == Add(Shl(Sub(Sub(TaskSizeMax, One), base), 3), Mk(0, 0, 0, 7))
+\* What a log_write call of pages does: the pages whose bits it sets (none or
+\* one interval) and whether it returns 0.
+LogSet(base, pages) ==
+    LET blo == Add(base, Shr(pages.lo, 3))
+        bhi == Add(base, Shr(pages.hi, 3))
+    IN  IF ~PinOk(blo) THEN [ok |-> FALSE, pages |-> {}]
+        ELSE IF PinOk(bhi) /\ Le(blo, bhi) THEN [ok |-> TRUE, pages |-> {pages}]
+        ELSE [ok |-> FALSE, pages |-> {[lo |-> pages.lo, hi |-> LastPinnedPage(base)]}]
 \* The guest pages a write of [addr, addr + len - 1] touches.
 DirtyPages(addr, len) == [lo |-> PageOf(addr), hi |-> PageOf(Sub(Add(addr, len), One))]
 
@@ -241,26 +260,34 @@ SetLogBase(b) ==
 \* vhost_log_access_ok(dev) = memory_access_ok(dev, dev->umem, 1), which
 \* checks only active vqs. VIRTIO_F_ACCESS_PLATFORM gives the vq a device
 \* IOTLB (vhost_init_device_iotlb); without it, 6.12 clears the device
-\* IOTLB (vhost_clear_device_iotlb) while 6.1 keeps the one it has.
+\* IOTLB (vhost_clear_device_iotlb) while 6.1 keeps the one it has
+\* (linux 6.1 drivers/vhost/net.c vhost_net_set_features has no else branch).
+\* linux 6.12 drivers/vhost/vhost.c vhost_init_device_iotlb (when there was
+\* no device IOTLB before) and vhost_clear_device_iotlb (when there was one)
+\* call vhost_vq_invalidate_access: vq->log_used = false, vq->log_addr =
+\* -1ull. Replacing an IOTLB by a new one only resets the metadata cache
+\* (__vhost_vq_meta_reset); linux 6.1 drivers/vhost/vhost.c
+\* vhost_init_device_iotlb never touches log_used or log_addr. So on 6.12
+\* used-ring logging never survives a change between the memory table and a
+\* device IOTLB: VHOST_SET_VRING_ADDR must set log_used again.
+InvalidatesAccess(io) == Kernel = "6.12" /\ io # iotlb
 SetFeatures(la, plat) ==
     IF la /\ FeatureChecked /\ active /\ ~VqMemoryAccessOk(logBase, umem, TRUE)
     THEN Fail(EFAULT)
     ELSE LET io == IF plat THEN TRUE ELSE IF Kernel = "6.12" THEN FALSE ELSE iotlb
-             fix2 == active /\ ~iotlb /\ UsedViaTable(io, logUsed)   \* F002 fix only
-             \* F003 fix only: used-ring logging moves to log_addr, never checked
-             \* while the device IOTLB was there
-             fix3 == ClearIotlbChecked /\ active /\ iotlb /\ ~io /\ logUsed
+             lu == logUsed /\ ~InvalidatesAccess(io)
+             fix2 == active /\ ~iotlb /\ UsedViaTable(io, lu)   \* F002 fix only (6.1)
          IN
          IF fix2 /\ ~VqMemoryAccessOk(logBase, umem, TRUE) THEN Fail(EFAULT)
-         ELSE IF fix3 /\ ~UsedAccessOk(logBase, FALSE, logUsed, logAddr) THEN Fail(EFAULT)
          ELSE
          /\ logAll' = la
          /\ iotlb' = io
+         /\ logUsed' = lu
+         /\ logAddr' = IF InvalidatesAccess(io) THEN Max ELSE logAddr
          /\ validated' = validated
                            \cup (IF (la /\ FeatureChecked /\ active) \/ fix2 THEN MemoryChecked(logBase, umem, TRUE) ELSE {})
-                           \cup (IF fix3 THEN UsedChecked(logBase, FALSE, logUsed, logAddr) ELSE {})
          /\ ret' = 0 /\ NoDeviceStep
-         /\ UNCHANGED <<umem, logBase, active, logUsed, logAddr>>
+         /\ UNCHANGED <<umem, logBase, active>>
 
 \* linux 6.12 drivers/vhost/vhost.c vhost_vring_set_addr: log_guest_addr must
 \* be 4-aligned (VRING_USED_ALIGN_SIZE); an active vq must pass
@@ -278,13 +305,16 @@ SetVringAddr(lu, la) ==
          /\ ret' = 0 /\ NoDeviceStep
          /\ UNCHANGED <<umem, logBase, logAll, active, iotlb>>
 
-\* linux 6.12 drivers/vhost/net.c vhost_net_set_backend: enabling needs
-\* vhost_vq_access_ok, i.e. vq_log_access_ok(vq, vq->log_base).
+\* linux 6.12 drivers/vhost/net.c vhost_net_set_backend (6.1 the same): it
+\* calls vhost_vq_access_ok, i.e. vq_log_access_ok(vq, vq->log_base), before
+\* it looks at the fd, so disabling (fd -1) runs the same checks as
+\* enabling: it fails with -EFAULT where they fail, and validates what they
+\* check.
 SetBackend(on) ==
-    IF on /\ ~VqLogAccessOk(logBase)
+    IF ~VqLogAccessOk(logBase)
     THEN Fail(EFAULT)
     ELSE /\ active' = on
-         /\ validated' = validated \cup (IF on THEN VqLogChecked(logBase) ELSE {})
+         /\ validated' = validated \cup VqLogChecked(logBase)
          /\ ret' = 0 /\ NoDeviceStep
          /\ UNCHANGED <<umem, logBase, logAll, logUsed, logAddr, iotlb>>
 
@@ -296,10 +326,11 @@ DeviceWrite(w) ==
     /\ active /\ ~iotlb
     /\ IF TranslateChecked /\ ~Translates(umem, w.addr, w.len) THEN Fail(EFAULT)
        ELSE LET logs == logAll /\ w.len # Zero   \* log_write: if (!write_length) return 0;
+                s == LogSet(logBase, LogPages(w.addr, w.len))
             IN  /\ dirty' = IF logs THEN {DirtyPages(w.addr, w.len)} ELSE {}
-                /\ marked' = IF logs THEN {LogPages(w.addr, w.len)} ELSE {}
-                /\ logWritten' = IF logs THEN {LogWriteBytes(logBase, LogPages(w.addr, w.len))} ELSE {}
-                /\ ret' = 0
+                /\ marked' = IF logs THEN s.pages ELSE {}
+                /\ logWritten' = IF logs THEN {LogWriteBytes(logBase, p) : p \in s.pages} ELSE {}
+                /\ ret' = IF logs /\ ~s.ok THEN EFAULT ELSE 0
                 /\ UNCHANGED <<umem, logBase, logAll, active, logUsed, logAddr, iotlb, validated>>
 
 \* linux 6.12 drivers/vhost/vhost.c log_used (no device IOTLB): a used-ring
@@ -309,10 +340,11 @@ UsedWrite(u) ==
     /\ active /\ logUsed /\ ~iotlb
     /\ LET a == Add(logAddr, FromNat(u.off))
            l == FromNat(u.len)
+           s == LogSet(logBase, LogPages(a, l))
        IN  /\ dirty' = {DirtyPages(a, l)}
-           /\ marked' = {LogPages(a, l)}
-           /\ logWritten' = {LogWriteBytes(logBase, LogPages(a, l))}
-    /\ ret' = 0
+           /\ marked' = s.pages
+           /\ logWritten' = {LogWriteBytes(logBase, p) : p \in s.pages}
+           /\ ret' = IF s.ok THEN 0 ELSE EFAULT
     /\ UNCHANGED <<umem, logBase, logAll, active, logUsed, logAddr, iotlb, validated>>
 
 (***************************************************************************)
@@ -323,6 +355,10 @@ UsedWrite(u) ==
 (* end - start + 1). Its loop then advances hva by the smallest overlap    *)
 (* and repeats on the rest, which only logs parts of the same overlaps     *)
 (* again (the Java twin runs the loop itself). No overlap at all: -EFAULT. *)
+(* A log_write that fails (LogSet) ends log_write_hva with its error, so   *)
+(* the maps after it in the table's list are not logged; the model takes   *)
+(* every overlap's LogSet, which is the same while one map overlaps the    *)
+(* host range (so within the bounds: no host range there overlaps two).    *)
 (***************************************************************************)
 Overlaps(h) ==
     {m \in umem : ~(Gt(m.addr, Add(Sub(h.hva, One), h.len))
@@ -335,10 +371,11 @@ OverlapGpa(m, h) ==   \* [addr, len] in guest addresses of the part of m that h 
 LogWriteHva(h) ==
     IF Overlaps(h) = {} THEN Fail(EFAULT)
     ELSE LET parts == {OverlapGpa(m, h) : m \in Overlaps(h)}
+             sets == {LogSet(logBase, LogPages(g.addr, g.len)) : g \in parts}
          IN  /\ dirty' = {DirtyPages(g.addr, g.len) : g \in parts}
-             /\ marked' = {LogPages(g.addr, g.len) : g \in parts}
-             /\ logWritten' = {LogWriteBytes(logBase, LogPages(g.addr, g.len)) : g \in parts}
-             /\ ret' = 0
+             /\ marked' = UNION {x.pages : x \in sets}
+             /\ logWritten' = {LogWriteBytes(logBase, p) : p \in UNION {x.pages : x \in sets}}
+             /\ ret' = IF \A x \in sets : x.ok THEN 0 ELSE EFAULT
              /\ UNCHANGED <<umem, logBase, logAll, active, logUsed, logAddr, iotlb, validated>>
 
 \* vhost_log_write with vq->iotlb: log_write_hva for each iov (with LOG_ALL).

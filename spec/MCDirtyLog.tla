@@ -79,7 +79,7 @@ TraceActions == {"SetMemTable", "SetLogBase", "SetFeatures", "SetVringAddr",
                  "SetBackend", "DeviceWrite", "UsedWrite", "DeviceWriteHva", "UsedWriteHva"}
 
 TraceConstants ==
-    [UsedSize |-> UsedSize, Kernel |-> Kernel, UsedLogChecked |-> UsedLogChecked, ClearIotlbChecked |-> ClearIotlbChecked, LogBoundChecked |-> LogBoundChecked, LogWrapChecked |-> LogWrapChecked,
+    [UsedSize |-> UsedSize, Kernel |-> Kernel, UsedLogChecked |-> UsedLogChecked, LogBoundChecked |-> LogBoundChecked, LogWrapChecked |-> LogWrapChecked,
      FeatureChecked |-> FeatureChecked, TranslateChecked |-> TranslateChecked,
      PageOffsetAdded |-> PageOffsetAdded, LogRangeExact |-> LogRangeExact]
 

@@ -40,6 +40,7 @@ final class ClaimsCommand implements Callable<Integer> {
             row.put("invariant", c.invariant());
             row.put("fixedModel", c.fixedModel());
             row.put("expectedVerdict", c.expectedVerdict());
+            row.put("withdrawn", c.withdrawn() != null);
         }
         return new Report("claims", claims.size(), 0, doc, table.render()).print(main, json);
     }

@@ -99,7 +99,29 @@ class BadInputTest {
     void unknownClaimField(@TempDir Path dir) throws IOException {
         Path f = claimsHome(dir, "\"kind\": \"finding\",", "\"kind\": \"finding\",\n  \"severity\": \"low\",");
         assertBadInput(dir, f + ": unknown field 'severity' (known: claim, example, expectedVerdict, fixedModel, id,"
-                + " impact, invariant, kernelCode, kind, model, proof, proposedFix, reproduce, source, title, versions)",
+                + " impact, invariant, kernelCode, kind, model, proof, proposedFix, reproduce, source, title, versions,"
+                + " withdrawn)",
+                "claims", "--home", dir.resolve("home").toString());
+    }
+
+    @Test
+    void withdrawnClaimWithoutItsNote(@TempDir Path dir) throws IOException {
+        Path f = claimsHome(dir, "\"kind\": \"finding\",", "\"kind\": \"withdrawn\",");
+        assertBadInput(dir, f + ": kind 'withdrawn' needs a field 'withdrawn' (what showed the claim wrong)",
+                "claims", "--home", dir.resolve("home").toString());
+    }
+
+    @Test
+    void withdrawnNoteOnAFinding(@TempDir Path dir) throws IOException {
+        Path f = claimsHome(dir, "\"kind\": \"finding\",", "\"kind\": \"finding\",\n  \"withdrawn\": \"no\",");
+        assertBadInput(dir, f + ": field 'withdrawn' belongs to a claim of kind 'withdrawn', not 'finding'",
+                "claims", "--home", dir.resolve("home").toString());
+    }
+
+    @Test
+    void withdrawnClaimStillConfirmed(@TempDir Path dir) throws IOException {
+        Path f = claimsHome(dir, "\"kind\": \"finding\",", "\"kind\": \"withdrawn\",\n  \"withdrawn\": \"the kernel replay\",");
+        assertBadInput(dir, f + ": a withdrawn claim's expectedVerdict is REFUTED, not 'CONFIRMED'",
                 "claims", "--home", dir.resolve("home").toString());
     }
 

@@ -27,6 +27,7 @@ final class DirtyLogMachine implements Machine {
     static final int EINVAL = -22;
     private static final long MAX = -1L;
     private static final long HALF = Long.MIN_VALUE; // 2^63
+    private static final long TASK_SIZE_MAX = 0x7ffffffff000L;
 
     record Region(long gpa, long size, long uaddr) {
     }
@@ -49,7 +50,6 @@ final class DirtyLogMachine implements Machine {
     private final boolean pageOffsetAdded;
     private final boolean logRangeExact;
     private final boolean usedLogChecked;
-    private final boolean clearIotlbChecked;
     private final boolean v612;
 
     // state, as in the spec
@@ -75,7 +75,6 @@ final class DirtyLogMachine implements Machine {
         pageOffsetAdded = boolConst(c, "PageOffsetAdded");
         logRangeExact = boolConst(c, "LogRangeExact");
         usedLogChecked = boolConst(c, "UsedLogChecked");
-        clearIotlbChecked = boolConst(c, "ClearIotlbChecked");
         JsonNode k = c.get("Kernel");
         if (k == null || !(k.asText().equals("6.1") || k.asText().equals("6.12"))) {
             throw new BadTraceException("header: constants.Kernel must be \"6.1\" or \"6.12\"");
@@ -184,7 +183,9 @@ final class DirtyLogMachine implements Machine {
 
     /**
      * vhost_net_set_features: LOG_ALL needs vhost_log_access_ok; VIRTIO_F_ACCESS_PLATFORM
-     * installs a device IOTLB, and without it 6.12 clears it (6.1 keeps it).
+     * installs a device IOTLB, and without it 6.12 clears it (6.1 keeps it). On 6.12, installing a
+     * first device IOTLB (vhost_init_device_iotlb) or clearing one (vhost_clear_device_iotlb) calls
+     * vhost_vq_invalidate_access: log_used = false, log_addr = -1.
      */
     void SetFeatures(boolean la, boolean plat) {
         if (la && featureChecked && active && !vqMemoryAccessOk(logBase, umem, true)) {
@@ -192,23 +193,21 @@ final class DirtyLogMachine implements Machine {
             return;
         }
         boolean io = plat || (!v612 && iotlb);
-        boolean fix2 = active && !iotlb && usedLogChecked && io && logUsed;
-        boolean fix3 = clearIotlbChecked && active && iotlb && !io && logUsed;
+        boolean invalidates = v612 && io != iotlb;
+        boolean lu = logUsed && !invalidates;
+        boolean fix2 = active && !iotlb && usedLogChecked && io && lu; // F002 fix only (6.1)
         if (fix2 && !vqMemoryAccessOk(logBase, umem, true)) {
-            fail(EFAULT);
-            return;
-        }
-        if (fix3 && !logAccessOk(logBase, logAddr, usedSize)) {
             fail(EFAULT);
             return;
         }
         logAll = la;
         iotlb = io;
+        logUsed = lu;
+        if (invalidates) {
+            logAddr = MAX;
+        }
         if ((la && featureChecked && active) || fix2) {
             validated.addAll(memoryChecked(logBase, umem, true));
-        }
-        if (fix3) {
-            validated.addAll(logChecked(logBase, logAddr, usedSize));
         }
         ok();
     }
@@ -232,16 +231,18 @@ final class DirtyLogMachine implements Machine {
         ok();
     }
 
-    /** vhost_net_set_backend: enabling needs vhost_vq_access_ok. */
+    /**
+     * vhost_net_set_backend: vhost_vq_access_ok runs before the fd is looked at, so enabling and
+     * disabling (fd -1) alike fail where it fails and validate what it checks.
+     */
     void SetBackend(boolean on) {
-        if (on && !vqLogAccessOk(logBase)) {
+        if (!vqLogAccessOk(logBase)) {
             fail(EFAULT);
             return;
         }
+        // the checks see the state before the call (vq->iotlb, log_used as they are)
+        validated.addAll(vqLogChecked(logBase));
         active = on;
-        if (on) {
-            validated.addAll(vqLogChecked(logBase));
-        }
         ok();
     }
 
@@ -255,13 +256,11 @@ final class DirtyLogMachine implements Machine {
             return;
         }
         clearDeviceStep();
-        if (logAll && len != 0) {
-            Iv pages = logPages(addr, len);
-            dirty.add(new Iv(U64.pageOf(addr), U64.pageOf(addr + len - 1)));
-            marked.add(pages);
-            logWritten.add(logWriteBytes(logBase, pages));
-        }
         ret = 0;
+        if (logAll && len != 0) {
+            dirty.add(new Iv(U64.pageOf(addr), U64.pageOf(addr + len - 1)));
+            ret = logWrite(logPages(addr, len), true);
+        }
     }
 
     /** log_used: a used-ring update logged at log_addr + offset whenever log_used is set. */
@@ -271,11 +270,8 @@ final class DirtyLogMachine implements Machine {
         }
         long a = logAddr + off;
         clearDeviceStep();
-        Iv pages = logPages(a, len);
         dirty.add(new Iv(U64.pageOf(a), U64.pageOf(a + len - 1)));
-        marked.add(pages);
-        logWritten.add(logWriteBytes(logBase, pages));
-        ret = 0;
+        ret = logWrite(logPages(a, len), true);
     }
 
     /** vhost_log_write with a device IOTLB: log_write_hva on the host range (with LOG_ALL). */
@@ -312,18 +308,13 @@ final class DirtyLogMachine implements Machine {
                 long end = U64.lt(u.addr() - 1 + u.size(), hva - 1 + len) ? u.addr() - 1 + u.size() : hva - 1 + len;
                 long l = end - start + 1;
                 long gpa = u.start() + start - u.addr();
-                Iv pages = logPages(gpa, l);
                 // The spec logs each overlap once; later passes must only repeat parts of them.
                 // Anything new is kept, and shows up as a divergence from the spec.
                 addUncovered(dirty, new Iv(U64.pageOf(gpa), U64.pageOf(gpa + l - 1)), firstPass);
-                addUncovered(marked, pages, firstPass);
-                LogW w = logWriteBytes(logBase, pages);
-                boolean seen = false;
-                for (LogW x : logWritten) {
-                    seen |= x.wrapped() == w.wrapped() && U64.le(x.lo(), w.lo()) && U64.le(w.hi(), x.hi());
-                }
-                if (firstPass || !seen) {
-                    logWritten.add(w);
+                int r = logWrite(logPages(gpa, l), firstPass);
+                if (r < 0) {
+                    ret = r; // log_write_hva: if (r < 0) return r;
+                    return;
                 }
                 hit = true;
                 min = U64.lt(l, min) ? l : min;
@@ -337,6 +328,42 @@ final class DirtyLogMachine implements Machine {
             firstPass = false;
         }
         ret = 0;
+    }
+
+    /**
+     * One log_write call over these pages: set_bit_to_user pins each log byte's page
+     * (pin_user_pages_fast: the page must end at or below TASK_SIZE_MAX), and log_write returns
+     * -EFAULT at the first byte it cannot pin. The pages before it are marked.
+     */
+    private int logWrite(Iv pages, boolean always) {
+        long blo = logBase + (pages.lo() >>> 3);
+        long bhi = logBase + (pages.hi() >>> 3);
+        Iv set;
+        int r;
+        if (!pinOk(blo)) {
+            return EFAULT;
+        } else if (pinOk(bhi) && U64.le(blo, bhi)) {
+            set = pages;
+            r = 0;
+        } else {
+            set = new Iv(pages.lo(), ((TASK_SIZE_MAX - 1 - logBase) << 3) + 7);
+            r = EFAULT;
+        }
+        addUncovered(marked, set, always);
+        LogW w = logWriteBytes(logBase, set);
+        boolean seen = false;
+        for (LogW x : logWritten) {
+            seen |= x.wrapped() == w.wrapped() && U64.le(x.lo(), w.lo()) && U64.le(w.hi(), x.hi());
+        }
+        if (always || !seen) {
+            logWritten.add(w);
+        }
+        return r;
+    }
+
+    /** pin_user_pages_fast(b & PAGE_MASK, 1): the byte's page ends at or below TASK_SIZE_MAX. */
+    private static boolean pinOk(long b) {
+        return DirtyLog.accessOk(b, 1);
     }
 
     private static void addUncovered(Set<Iv> set, Iv v, boolean always) {

@@ -29,6 +29,12 @@ public final class Claims {
     /** What the model is expected to say about the claim. */
     public static final Set<String> VERDICTS = Set.of("CONFIRMED", "REFUTED", "INCONCLUSIVE");
 
+    /**
+     * A claim the project once made and took back (kept for its history): its "withdrawn" note says
+     * what showed it wrong, and its model must now refute it.
+     */
+    public static final String WITHDRAWN = "withdrawn";
+
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
     private static final Pattern INVARIANT = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
@@ -36,7 +42,7 @@ public final class Claims {
     public record Claim(String id, String kind, String title, String source, String claim, String kernelCode,
                         String example, String model, String invariant, String reproduce, String fixedModel,
                         String proposedFix, String proof, String impact, List<String> versions,
-                        String expectedVerdict) {
+                        String expectedVerdict, String withdrawn) {
     }
 
     private static final ObjectMapper JSON = JsonMapper.builder()
@@ -136,6 +142,18 @@ public final class Claims {
         if (!VERDICTS.contains(c.expectedVerdict())) {
             throw new VhostcheckException(file + ": field 'expectedVerdict': '" + JsonProblem.cut(c.expectedVerdict())
                     + "' is not one of " + String.join(", ", VERDICTS.stream().sorted().toList()));
+        }
+        if (WITHDRAWN.equals(c.kind()) != (c.withdrawn() != null)) {
+            throw new VhostcheckException(file + ": " + (c.withdrawn() == null
+                    ? "kind 'withdrawn' needs a field 'withdrawn' (what showed the claim wrong)"
+                    : "field 'withdrawn' belongs to a claim of kind 'withdrawn', not '" + JsonProblem.cut(c.kind()) + "'"));
+        }
+        if (c.withdrawn() != null) {
+            required(file, "withdrawn", c.withdrawn());
+            if (!"REFUTED".equals(c.expectedVerdict())) {
+                throw new VhostcheckException(file + ": a withdrawn claim's expectedVerdict is REFUTED, not '"
+                        + JsonProblem.cut(c.expectedVerdict()) + "'");
+            }
         }
         if (c.versions() != null && c.versions().stream().anyMatch(v -> v == null || v.isBlank())) {
             throw new VhostcheckException(file + ": field 'versions': every entry must be a non-empty string");
