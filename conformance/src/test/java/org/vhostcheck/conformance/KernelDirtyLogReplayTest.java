@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,8 +25,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.vhostcheck.conformance.kernel.KernelProcess;
 import org.vhostcheck.conformance.kernel.Kernels;
-import org.vhostcheck.model.Exporter;
-import org.vhostcheck.model.Manifest;
 import org.vhostcheck.model.Project;
 
 /**
@@ -53,18 +50,11 @@ import org.vhostcheck.model.Project;
 class KernelDirtyLogReplayTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path HOME = Project.home();
-    private static final Map<String, Path> EXPORTED = new ConcurrentHashMap<>();
 
-    /** Graph or simulation traces of a model, exported once per JVM under this test's own name. */
-    private static synchronized Path trace(String model, String kind) {
-        return EXPORTED.computeIfAbsent(model + "." + kind, k -> {
-            Manifest m = Manifest.load(HOME);
-            Manifest.Entry e = m.select(List.of(model), false).get(0);
-            Exporter ex = new Exporter(HOME, null);
-            Path out = HOME.resolve("target/traces/KernelDirtyLogReplayTest." + model + "." + kind + ".ndjson");
-            return kind.equals("graph") ? ex.graph(e, m.specDir(), out).file()
-                    : ex.simulate(e, m.specDir(), e.simulateCount(), e.simulateDepth(), 1L, out).file();
-        });
+    /** Graph or simulation traces of a model: the conform suites' traces, exported once per test JVM (TraceFixture). */
+    private static Path trace(String model, String kind) {
+        Conformance.Traces t = TraceFixture.traces(model);
+        return kind.equals("graph") ? t.graph() : t.sim();
     }
 
     /** The target's harness, or the reason it is missing: a failure, or a skip when asked for. */
