@@ -5,6 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.vhostcheck.conformance.kernel.Kernels;
 import org.vhostcheck.conformance.kernel.VringhTest;
@@ -60,10 +64,7 @@ public final class Conformance {
             if (ts.isEmpty()) {
                 continue;
             }
-            Traces tr = export(m, e);
-            for (String t : ts) {
-                out.add(replay(e, tr, t));
-            }
+            out.addAll(replay(e, export(m, e), ts));
         }
         for (String t : targets) {
             if (!t.equals(JAVA)) {
@@ -120,6 +121,35 @@ public final class Conformance {
     /** Graph and simulation traces of one model, exported fresh and replayed against the Java model. */
     public SuiteResult replayModel(Manifest m, Manifest.Entry e) {
         return replay(e, export(m, e), JAVA);
+    }
+
+    /**
+     * One model's traces against several targets, side by side (one thread per target, up to the
+     * number of cores: each kernel target is a harness process of its own); results in target order.
+     */
+    public List<SuiteResult> replay(Manifest.Entry e, Traces tr, List<String> targets) {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1,
+                Math.min(targets.size(), Runtime.getRuntime().availableProcessors())));
+        try {
+            List<Future<SuiteResult>> fs = targets.stream().map(t -> pool.submit(() -> replay(e, tr, t))).toList();
+            List<SuiteResult> out = new ArrayList<>();
+            for (Future<SuiteResult> f : fs) {
+                try {
+                    out.add(f.get());
+                } catch (ExecutionException x) {
+                    if (x.getCause() instanceof RuntimeException r) {
+                        throw r;
+                    }
+                    throw new IllegalStateException(x.getCause());
+                } catch (InterruptedException x) {
+                    Thread.currentThread().interrupt();
+                    throw new VhostcheckException("conform " + e.name() + ": interrupted");
+                }
+            }
+            return out;
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     /** One model's traces against one target; the two batches make one suite. */

@@ -48,11 +48,10 @@ class ReplayTest {
             }
             assertTrue(Machines.has(e.spec()), "exportable model " + e.name() + " has no Java twin");
             Conformance.Traces t = TraceFixture.traces(e.name());
-            for (String target : Conformance.TARGETS) {
-                if (!target.equals(Conformance.JAVA) && !KernelMachines.has(e.spec())) {
-                    continue;
-                }
-                SuiteResult r = c.replay(e, t, target);
+            List<String> targets = Conformance.TARGETS.stream()
+                    .filter(target -> target.equals(Conformance.JAVA) || KernelMachines.has(e.spec())).toList();
+            for (SuiteResult r : c.replay(e, t, targets)) {
+                String target = r.target();
                 System.out.printf("%s vs %s: %d transitions, %d traces, %d mismatches, %d/%d actions, %.1f s%s%n",
                         r.model(), r.target(), r.transitions(), r.traces(), r.mismatches(), r.actionsCovered(),
                         r.actionsTotal(), r.seconds(), r.skipped() == null ? "" : ", SKIPPED: " + r.skipped());
