@@ -5,7 +5,7 @@
 #    dpkg -x: nothing is installed on the system) and cJSON the same way;
 # 2. unpacks only the files the parts need into <workdir>/<target>/src;
 # 3. for each part (parts/<name>/part.conf) extracts the kernel functions it names (extract.awk) and
-#    compiles them with our shims and the line loop, with ASan and UBSan, into <workdir>/<target>/bin/vhc-<name>.
+#    compiles them with our shims (the part's own, then common/) and the line loop, with ASan and UBSan, into <workdir>/<target>/bin/vhc-<name>.
 #    A part.conf line that starts with a target name ("linux-6.12: extract ...") is read for that target only.
 # Kernel code goes only under <workdir> (the build directory), never into the repository.
 # Exit codes: 0 built; 3 the Debian packages could not be fetched (the caller reports the kernel

@@ -83,15 +83,19 @@ final class DirtyLogMachine implements Machine {
         init(null);
     }
 
+    /** The spec's actions and its set-valued state fields (shared with the kernel machine). */
+    static final List<String> ACTIONS = List.of("SetMemTable", "SetLogBase", "SetFeatures", "SetVringAddr", "SetBackend",
+            "DeviceWrite", "UsedWrite", "DeviceWriteHva", "UsedWriteHva");
+    static final Set<String> SET_FIELDS = Set.of("umem", "validated", "logWritten", "marked", "dirty");
+
     @Override
     public List<String> actions() {
-        return List.of("SetMemTable", "SetLogBase", "SetFeatures", "SetVringAddr", "SetBackend", "DeviceWrite", "UsedWrite",
-                "DeviceWriteHva", "UsedWriteHva");
+        return ACTIONS;
     }
 
     @Override
     public Set<String> setFields() {
-        return Set.of("umem", "validated", "logWritten", "marked", "dirty");
+        return SET_FIELDS;
     }
 
     @Override

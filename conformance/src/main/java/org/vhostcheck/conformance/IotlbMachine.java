@@ -312,18 +312,22 @@ class IotlbMachine implements Machine {
 
     // ---- trace encoding ----
 
-    @Override
-    public ObjectNode state() {
-        ObjectNode o = JsonNodeFactory.instance.objectNode();
-        ArrayNode ms = o.putArray("maps");
+    /** The maps in the trace encoding (start, last, size, addr, perm), in table order. */
+    static void putMaps(ArrayNode out, List<IMap> maps) {
         for (IMap m : maps) {
-            ObjectNode x = ms.addObject();
+            ObjectNode x = out.addObject();
             x.put("start", Hex.of(m.start()));
             x.put("last", Hex.of(m.last()));
             x.put("size", Hex.of(m.size()));
             x.put("addr", Hex.of(m.addr()));
             x.put("perm", m.perm());
         }
+    }
+
+    @Override
+    public ObjectNode state() {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        putMaps(o.putArray("maps"), maps);
         o.put("ret", ret);
         ObjectNode q = o.putObject("req");
         q.put("kind", req.kind());

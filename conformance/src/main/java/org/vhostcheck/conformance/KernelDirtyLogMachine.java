@@ -61,13 +61,12 @@ final class KernelDirtyLogMachine implements Machine {
 
     @Override
     public List<String> actions() {
-        return List.of("SetMemTable", "SetLogBase", "SetFeatures", "SetVringAddr", "SetBackend", "DeviceWrite", "UsedWrite",
-                "DeviceWriteHva", "UsedWriteHva");
+        return DirtyLogMachine.ACTIONS;
     }
 
     @Override
     public Set<String> setFields() {
-        return Set.of("umem", "validated", "logWritten", "marked", "dirty");
+        return DirtyLogMachine.SET_FIELDS;
     }
 
     @Override

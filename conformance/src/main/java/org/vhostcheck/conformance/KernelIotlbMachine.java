@@ -31,15 +31,7 @@ final class KernelIotlbMachine extends IotlbMachine {
         q.put("mode", iotlbMode ? "iotlb" : "umem");
         q.put("limit", limit);
         q.put("retire", retire);
-        ArrayNode ms = q.putArray("maps");
-        for (IMap m : maps) {
-            ObjectNode x = ms.addObject();
-            x.put("start", Hex.of(m.start()));
-            x.put("last", Hex.of(m.last()));
-            x.put("size", Hex.of(m.size()));
-            x.put("addr", Hex.of(m.addr()));
-            x.put("perm", m.perm());
-        }
+        putMaps(q.putArray("maps"), maps);
         return q;
     }
 

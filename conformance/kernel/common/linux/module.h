@@ -1,6 +1,6 @@
 /* vhostcheck harness shim (our code): module metadata the kernel files carry; nothing in userspace. */
-#ifndef VHC_IOTLB_MODULE_H
-#define VHC_IOTLB_MODULE_H
+#ifndef VHC_MODULE_H
+#define VHC_MODULE_H
 #define EXPORT_SYMBOL_GPL(sym) extern int vhc_module_unused
 #define EXPORT_SYMBOL(sym) extern int vhc_module_unused
 #define MODULE_VERSION(v) extern int vhc_module_unused

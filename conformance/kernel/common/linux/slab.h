@@ -2,8 +2,8 @@
  * vhostcheck harness shim (our code): the allocator the extracted kernel code calls, on the C heap
  * (ASan watches it). Shadows tools/include/linux/slab.h.
  */
-#ifndef VHC_IOTLB_SLAB_H
-#define VHC_IOTLB_SLAB_H
+#ifndef VHC_SLAB_H
+#define VHC_SLAB_H
 #include <stdlib.h>
 #include <linux/types.h>
 

@@ -1,10 +1,10 @@
 /*
- * vhostcheck harness shim (our code): the IOTLB types drivers/vhost/iotlb.c and its callers use, with
- * the field names of linux 6.1 / 6.12 include/linux/vhost_iotlb.h (identical in both), over the
- * interval tree of tools/include/linux/interval_tree_generic.h (identical to include/linux's).
+ * vhostcheck harness shim (our code), shared by the parts that compile drivers/vhost/iotlb.c (iotlb,
+ * ring): the IOTLB types iotlb.c and its callers use, with the field names of linux 6.1 / 6.12
+ * include/linux/vhost_iotlb.h (identical in both), over the interval tree of tools/include/linux/interval_tree_generic.h (identical to include/linux's).
  */
-#ifndef VHC_IOTLB_VHOST_IOTLB_H
-#define VHC_IOTLB_VHOST_IOTLB_H
+#ifndef VHC_VHOST_IOTLB_H
+#define VHC_VHOST_IOTLB_H
 
 #include <linux/interval_tree_generic.h>
 #include <linux/list.h>
