@@ -6,6 +6,8 @@
 # 2. unpacks only the files the parts need into <workdir>/<target>/src;
 # 3. for each part (parts/<name>/part.conf) extracts the kernel functions it names (extract.awk) and
 #    compiles them with our shims (the part's own, then common/) and the line loop, with ASan and UBSan, into <workdir>/<target>/bin/vhc-<name>.
+#    part.conf verbs: extract FILE FN..., compile FILE, header FILE NAME (a kernel header copied into the
+#    build under its include name), include DIR, unpack PATH..., cflags FLAGS.
 #    A part.conf line that starts with a target name ("linux-6.12: extract ...") is read for that target only.
 # Kernel code goes only under <workdir> (the build directory), never into the repository.
 # Exit codes: 0 built; 3 the Debian packages could not be fetched (the caller reports the kernel
@@ -90,6 +92,7 @@ for conf in $(ls "$here"/parts/*/part.conf 2>/dev/null); do
 	rm -rf "$gen"
 	mkdir -p "$gen"
 	units=()
+	units_h=()
 	k=0
 	while read -r verb file rest; do
 		# "linux-X.Y: <line>": a line for one target only (a function that exists in one version)
@@ -111,20 +114,26 @@ for conf in $(ls "$here"/parts/*/part.conf 2>/dev/null); do
 			units+=("$out") ;;
 		compile)
 			units+=("$src/$file") ;;
+		header)
+			# a kernel header used as it is: copied under the include name given ("header
+			# include/linux/vhost_iotlb.h linux/vhost_iotlb.h"), searched after our shims
+			mkdir -p "$(dirname "$gen/include/$rest")"
+			cp "$src/$file" "$gen/include/$rest"
+			units_h+=("$gen/include/$rest") ;;
 		esac
 	done < <(grep -v '^[[:space:]]*#' "$conf" | grep -v '^[[:space:]]*$')
 	incs=()
 	while read -r _ dir; do incs+=(-I "$src/$dir"); done < <(awk '$1 == "include"' "$conf")
 	extra=$(awk '$1 == "cflags" { $1 = ""; print }' "$conf")
 	# compile only when an input changed: the units, our part and line loop, this script, the flags, the version
-	sum=$( { cat "${units[@]}" "$0"; find "$pdir" "$here/common" -type f | sort | xargs cat;
+	sum=$( { cat "${units[@]}" "${units_h[@]}" "$0"; find "$pdir" "$here/common" -type f | sort | xargs cat;
 		echo "${CFLAGS[*]} $extra ${incs[*]} $version"; } | md5sum | cut -c1-32)
 	if [ -x "$bin/vhc-$part" ] && [ "$(cat "$bin/vhc-$part.inputs" 2>/dev/null)" = "$sum" ]; then
 		echo "build.sh: $target $part is up to date" >&2
 		continue
 	fi
 	# shellcheck disable=SC2086
-	gcc "${CFLAGS[@]}" $extra -I "$pdir" -I "$here/common" "${incs[@]}" -I "$deps/usr/include" \
+	gcc "${CFLAGS[@]}" $extra -I "$pdir" -I "$here/common" -I "$gen/include" "${incs[@]}" -I "$deps/usr/include" \
 		-o "$bin/vhc-$part.tmp" "$here/common/harness.c" "$pdir"/*.c "${units[@]}" \
 		-L "$libdir" -Wl,-rpath,"$libdir" -lcjson
 	mv "$bin/vhc-$part.tmp" "$bin/vhc-$part"

@@ -6,6 +6,10 @@
 #define VHC_SLAB_H
 #include <stdlib.h>
 #include <linux/types.h>
+#include <linux/list.h>
+/* what iotlb.c gets through the kernel's slab.h: the errnos (glibc's are the kernel's on Linux), ULONG_MAX */
+#include <errno.h>
+#include <limits.h>
 
 #ifndef GFP_KERNEL
 #define GFP_KERNEL 0u

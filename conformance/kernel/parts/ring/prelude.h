@@ -7,6 +7,8 @@
 #ifndef VHC_RING_PRELUDE_H
 #define VHC_RING_PRELUDE_H
 
+#include <errno.h> /* the kernel's errnos: glibc's are the same numbers on Linux */
+#include <limits.h> /* USHRT_MAX, ULONG_MAX */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
