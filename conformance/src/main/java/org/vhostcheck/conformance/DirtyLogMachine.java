@@ -532,25 +532,29 @@ final class DirtyLogMachine implements Machine {
         o.put("logUsed", logUsed);
         o.put("logAddr", Hex.of(logAddr));
         o.put("iotlb", iotlb);
-        ivs(o.putArray("validated"), validated);
-        ArrayNode lw = o.putArray("logWritten");
-        for (LogW w : logWritten) {
-            ObjectNode x = lw.addObject();
-            x.put("lo", Hex.of(w.lo()));
-            x.put("hi", Hex.of(w.hi()));
-            x.put("wrapped", w.wrapped());
-        }
-        ivs(o.putArray("marked"), marked);
-        ivs(o.putArray("dirty"), dirty);
+        putIvs(o.putArray("validated"), validated);
+        putLogWritten(o.putArray("logWritten"), logWritten);
+        putIvs(o.putArray("marked"), marked);
+        putIvs(o.putArray("dirty"), dirty);
         o.put("ret", ret);
         return o;
     }
 
-    private static void ivs(ArrayNode a, Set<Iv> s) {
+    /** Intervals and log writes in the trace encoding (shared with the kernel machine). */
+    static void putIvs(ArrayNode a, java.util.Collection<Iv> s) {
         for (Iv v : s) {
             ObjectNode x = a.addObject();
             x.put("lo", Hex.of(v.lo()));
             x.put("hi", Hex.of(v.hi()));
+        }
+    }
+
+    static void putLogWritten(ArrayNode a, java.util.Collection<LogW> ws) {
+        for (LogW w : ws) {
+            ObjectNode x = a.addObject();
+            x.put("lo", Hex.of(w.lo()));
+            x.put("hi", Hex.of(w.hi()));
+            x.put("wrapped", w.wrapped());
         }
     }
 

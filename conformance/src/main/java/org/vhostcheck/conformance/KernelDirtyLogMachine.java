@@ -194,16 +194,10 @@ final class KernelDirtyLogMachine implements Machine {
                 }
             }
         }
-        putIvs(n.putArray("validated"), validated);
-        ArrayNode lw = n.putArray("logWritten");
-        for (LogW w : logWritten) {
-            ObjectNode x = lw.addObject();
-            x.put("lo", Hex.of(w.lo()));
-            x.put("hi", Hex.of(w.hi()));
-            x.put("wrapped", w.wrapped());
-        }
-        putIvs(n.putArray("marked"), marked);
-        putIvs(n.putArray("dirty"), dirty);
+        DirtyLogMachine.putIvs(n.putArray("validated"), validated);
+        DirtyLogMachine.putLogWritten(n.putArray("logWritten"), logWritten);
+        DirtyLogMachine.putIvs(n.putArray("marked"), marked);
+        DirtyLogMachine.putIvs(n.putArray("dirty"), dirty);
         n.put("ret", ret);
         s = n;
     }
@@ -249,13 +243,5 @@ final class KernelDirtyLogMachine implements Machine {
             out.add(new Iv(Hex.parse(v.get("lo"), "state." + f + ".lo"), Hex.parse(v.get("hi"), "state." + f + ".hi")));
         }
         return out;
-    }
-
-    private static void putIvs(ArrayNode a, Set<Iv> set) {
-        for (Iv v : set) {
-            ObjectNode x = a.addObject();
-            x.put("lo", Hex.of(v.lo()));
-            x.put("hi", Hex.of(v.hi()));
-        }
     }
 }
