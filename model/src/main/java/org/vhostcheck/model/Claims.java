@@ -26,8 +26,12 @@ import java.util.stream.Stream;
  * ignored); every problem is one line naming the file and the field.
  */
 public final class Claims {
-    /** What the model is expected to say about the claim. */
-    public static final Set<String> VERDICTS = Set.of("CONFIRMED", "REFUTED", "INCONCLUSIVE");
+    /**
+     * What triage computes (vhostcheck triage): CONFIRMED, REFUTED, NOT MODELLED, or INCONCLUSIVE when the evidence
+     * does not reach either (e.g. the invariant holds at the bounds but no KeY contract covers the guard). A claim
+     * file's expectedVerdict is one of them, for regression only.
+     */
+    public static final Set<String> VERDICTS = Set.of("CONFIRMED", "REFUTED", "NOT MODELLED", "INCONCLUSIVE");
 
     /**
      * A claim the project once made and took back (kept for its history): its "withdrawn" note says
@@ -42,7 +46,12 @@ public final class Claims {
     public record Claim(String id, String kind, String title, String source, String claim, String kernelCode,
                         String example, String model, String invariant, String reproduce, String fixedModel,
                         String proposedFix, String proof, String impact, List<String> versions,
-                        String expectedVerdict, String withdrawn) {
+                        String expectedVerdict, String withdrawn, String brokenModel, String guard,
+                        String notModelled, List<String> assumesFixed, List<String> proofs) {
+        /** The model that shows the claimed bug: the broken model, or today's model itself for a finding. */
+        public String reproducingModel() {
+            return brokenModel != null ? brokenModel : model;
+        }
     }
 
     private static final ObjectMapper JSON = JsonMapper.builder()
@@ -86,7 +95,26 @@ public final class Claims {
             }
             out.add(c);
         }
+        for (int k = 0; k < out.size(); k++) {
+            Claim c = out.get(k);
+            for (String id : c.assumesFixed() == null ? List.<String>of() : c.assumesFixed()) {
+                if (!ids.contains(id) || id.equals(c.id())) {
+                    throw new VhostcheckException(files.get(k) + ": field 'assumesFixed': '" + JsonProblem.cut(id)
+                            + "' is not another claim's id");
+                }
+            }
+        }
         return out;
+    }
+
+    /** Every guard a claim names must be in spec/guards.json, and be switched in the claim's models' spec. */
+    public static void checkGuards(Path dir, List<Claim> claims, Guards guards) {
+        for (Claim c : claims) {
+            if (c.guard() != null && guards.find(c.guard()).isEmpty()) {
+                throw new VhostcheckException(dir.resolve(c.id()) + ": field 'guard': no guard named '"
+                        + JsonProblem.cut(c.guard()) + "' in " + guards.file().getFileName());
+            }
+        }
     }
 
     /** Reads and validates one claim file. */
@@ -129,9 +157,23 @@ public final class Claims {
         required(file, "kind", c.kind());
         required(file, "title", c.title());
         required(file, "claim", c.claim());
+        required(file, "expectedVerdict", c.expectedVerdict());
+        if (c.notModelled() != null) {
+            required(file, "notModelled", c.notModelled());
+            for (String[] f : new String[][] {{"model", c.model()}, {"invariant", c.invariant()},
+                    {"brokenModel", c.brokenModel()}, {"fixedModel", c.fixedModel()}, {"guard", c.guard()}}) {
+                if (f[1] != null) {
+                    throw new VhostcheckException(file + ": field '" + f[0] + "' contradicts 'notModelled' (a claim no model expresses names no model)");
+                }
+            }
+            if (!"NOT MODELLED".equals(c.expectedVerdict())) {
+                throw new VhostcheckException(file + ": a claim with 'notModelled' expects NOT MODELLED, not '"
+                        + JsonProblem.cut(c.expectedVerdict()) + "'");
+            }
+            return c;
+        }
         required(file, "model", c.model());
         required(file, "invariant", c.invariant());
-        required(file, "expectedVerdict", c.expectedVerdict());
         if (!ID.matcher(c.id()).matches()) {
             throw new VhostcheckException(file + ": field 'id': '" + JsonProblem.cut(c.id())
                     + "' is not an id (letters, digits, '_', '.', '-'; at most 64)");
@@ -150,10 +192,21 @@ public final class Claims {
         }
         if (c.withdrawn() != null) {
             required(file, "withdrawn", c.withdrawn());
-            if (!"REFUTED".equals(c.expectedVerdict())) {
-                throw new VhostcheckException(file + ": a withdrawn claim's expectedVerdict is REFUTED, not '"
-                        + JsonProblem.cut(c.expectedVerdict()) + "'");
+            if (c.expectedVerdict().equals("CONFIRMED")) {
+                throw new VhostcheckException(file + ": a withdrawn claim cannot expect CONFIRMED");
             }
+        }
+        if ("NOT MODELLED".equals(c.expectedVerdict())) {
+            throw new VhostcheckException(file + ": expectedVerdict NOT MODELLED needs a field 'notModelled' (why no model expresses it)");
+        }
+        for (String f : new String[] {"brokenModel", "guard"}) {
+            String v = f.equals("guard") ? c.guard() : c.brokenModel();
+            if (v != null) {
+                required(file, f, v);
+            }
+        }
+        if (c.proofs() != null && c.proofs().stream().anyMatch(p -> p == null || !p.matches("[A-Za-z_][\\w.]*\\.[A-Za-z_]\\w*"))) {
+            throw new VhostcheckException(file + ": field 'proofs': every entry must be a contract as class.method");
         }
         if (c.versions() != null && c.versions().stream().anyMatch(v -> v == null || v.isBlank())) {
             throw new VhostcheckException(file + ": field 'versions': every entry must be a non-empty string");
@@ -161,9 +214,15 @@ public final class Claims {
         return c;
     }
 
-    /** The manifest models a claim names must exist (model, and fixedModel if given). */
+    /** The manifest models a claim names must exist (model, and brokenModel and fixedModel if given). */
     public static void checkModels(Path file, Claim c, Manifest manifest) {
-        for (String m : c.fixedModel() == null ? List.of(c.model()) : List.of(c.model(), c.fixedModel())) {
+        List<String> named = new ArrayList<>();
+        for (String m : new String[] {c.model(), c.brokenModel(), c.fixedModel()}) {
+            if (m != null) {
+                named.add(m);
+            }
+        }
+        for (String m : named) {
             if (manifest.entries().stream().noneMatch(e -> e.name().equals(m))) {
                 throw new VhostcheckException(file + ": model '" + JsonProblem.cut(m) + "' is not in " + manifest.file().getFileName());
             }

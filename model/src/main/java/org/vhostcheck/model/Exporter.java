@@ -79,6 +79,74 @@ public final class Exporter {
         }
     }
 
+    /**
+     * Writes a counterexample (TLC's trace of a model) as a replayable graph trace: the model's TraceInit and
+     * TraceNext run from the counterexample's first state along its steps only, so every step carries the action
+     * parameters TLC's plain trace lacks and the trace can be replayed against Java or a kernel harness. No invariant
+     * is checked; a step no TraceNext disjunct reproduces is an error.
+     */
+    public Summary counterexample(Manifest.Entry e, Path specDir, List<TraceState> trace, Path out) {
+        Path module = e.modulePath(specDir);
+        String src;
+        try {
+            src = Files.readString(module);
+        } catch (IOException ex) {
+            throw new VhostcheckException(module + ": not readable: " + ex.getMessage());
+        }
+        if (!src.contains("TraceNext ==") || trace.isEmpty()) {
+            throw new VhostcheckException("model " + e.name() + ": " + (trace.isEmpty() ? "an empty counterexample"
+                    : module.getFileName() + " has no TraceInit/TraceNext") + ": nothing to replay");
+        }
+        StringBuilder tla = new StringBuilder("---- MODULE VCCex ----\nEXTENDS " + e.module() + ", TLC\n");
+        for (TraceState s : trace) {
+            List<String> conj = new ArrayList<>();
+            s.raw().forEach((k, v) -> conj.add(k + " = " + v));
+            tla.append("VCCexS").append(s.number()).append(" == ").append(String.join(" /\\ ", conj)).append('\n');
+            List<String> primed = new ArrayList<>();
+            s.raw().forEach((k, v) -> primed.add(k + "' = " + v));
+            tla.append("VCCexP").append(s.number()).append(" == ").append(String.join(" /\\ ", primed)).append('\n');
+        }
+        tla.append("VCCexInit == VCCexS").append(trace.get(0).number()).append(" /\\ TraceInit\n");
+        tla.append("VCCexNext == (FALSE");
+        for (int k = 0; k + 1 < trace.size(); k++) {
+            tla.append(" \\/ (VCCexS").append(trace.get(k).number()).append(" /\\ VCCexP").append(trace.get(k + 1).number()).append(')');
+        }
+        tla.append(") /\\ TraceNext\n====\n");
+        Path dir;
+        try {
+            dir = Files.createTempDirectory(Files.createDirectories(home.resolve("target/tlc")), "cex-");
+        } catch (IOException ex) {
+            throw new VhostcheckException(home.resolve("target/tlc") + ": cannot create a work folder: " + ex.getMessage());
+        }
+        try {
+            Path mod = dir.resolve("VCCex.tla");
+            Files.writeString(mod, tla);
+            Path cfg = dir.resolve("VCCex.cfg");
+            Files.writeString(cfg, TlcRunner.constantsOnly(Files.readString(e.configPath(specDir)))
+                    + "\nINIT VCCexInit\nNEXT VCCexNext\n");
+            Path user = userFile(out);
+            try {
+                TlcRunner.Run r = tlc.run(mod, cfg, List.of("-deadlock"), user, e.name(), specDir);
+                TlcResult res = tlc.interpret(r, mod, cfg);
+                requireHolds(e, res, user);
+                Summary sum = convert(e, res, user, out, null, 0, 0);
+                if (sum.initStates() != 1 || sum.transitions() < trace.size() - 1) {
+                    deleteQuietly(out);
+                    throw new VhostcheckException("model " + e.name() + ": the counterexample's " + (trace.size() - 1)
+                            + " steps gave " + sum.initStates() + " initial states and " + sum.transitions()
+                            + " transitions through TraceInit/TraceNext: the trace actions do not reproduce it");
+                }
+                return sum;
+            } finally {
+                deleteQuietly(user);
+            }
+        } catch (IOException ex) {
+            throw new VhostcheckException(dir + ": cannot write the counterexample module: " + ex.getMessage());
+        } finally {
+            TlcRunner.deleteTree(dir);
+        }
+    }
+
     private Summary convert(Manifest.Entry e, TlcResult res, Path user, Path out, Long seed, int count, int depth) {
         boolean sim = seed != null;
         Path tmp = out.resolveSibling(out.getFileName() + ".tmp");

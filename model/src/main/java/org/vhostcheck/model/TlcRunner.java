@@ -62,6 +62,48 @@ public final class TlcRunner {
     }
 
     /**
+     * Checks one invariant of a model (with TypeOK): the model's config with its INVARIANT lines replaced by these
+     * two, run through a module that EXTENDS the model's, in a fresh folder under target/tlc (TLC reads a config
+     * only beside its module). A model's config stops at the first invariant violated; a claim asks about one.
+     */
+    public TlcResult checkInvariant(Manifest.Entry entry, Path specDir, String invariant) {
+        Path module = entry.modulePath(specDir);
+        Path config = entry.configPath(specDir);
+        StringBuilder cfg = new StringBuilder();
+        try {
+            for (String line : Files.readString(config).split("\n")) {
+                if (!line.strip().startsWith("INVARIANT")) {
+                    cfg.append(line).append('\n');
+                }
+            }
+        } catch (IOException e) {
+            throw new VhostcheckException(config + ": not readable: " + e.getMessage());
+        }
+        cfg.append("INVARIANT TypeOK\n");
+        if (!invariant.equals("TypeOK")) {
+            cfg.append("INVARIANT ").append(invariant).append('\n');
+        }
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory(Files.createDirectories(home.resolve("target/tlc")), "inv-");
+            String base = module.getFileName().toString().replaceFirst("\\.tla$", "");
+            Path wrapper = dir.resolve("VCInv.tla");
+            Files.writeString(wrapper, "---- MODULE VCInv ----\nEXTENDS " + base + "\n====\n");
+            Path wcfg = dir.resolve("VCInv.cfg");
+            Files.writeString(wcfg, cfg);
+            progress.accept("check " + entry.name() + " for " + invariant + " ...");
+            Run r = run(wrapper, wcfg, List.of(), null, entry.name(), module.getParent());
+            return interpret(r, module, wcfg);
+        } catch (IOException e) {
+            throw new VhostcheckException(home.resolve("target/tlc") + ": cannot write the invariant's config: " + e.getMessage());
+        } finally {
+            if (dir != null) {
+                deleteTree(dir);
+            }
+        }
+    }
+
+    /**
      * Forks TLC: {@code -tool -workers N -metadir <fresh dir> -config CFG [-userFile F] EXTRA MODULE}.
      * Progress messages are passed on as they arrive.
      */

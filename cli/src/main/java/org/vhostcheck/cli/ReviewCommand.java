@@ -1,0 +1,134 @@
+package org.vhostcheck.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.vhostcheck.key.KeyLoadException;
+import org.vhostcheck.key.ProofResult;
+import org.vhostcheck.model.Guards;
+import org.vhostcheck.model.TraceTable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code vhostcheck review --guard NAME}: does this check close the hole? For each model pair of the guard
+ * (spec/guards.json: the same config with the guard's switch on and off) TLC checks the guard's invariant on both;
+ * KeY proves the guarded Java and its broken twin; the broken model's counterexample is replayed through the kernels
+ * that have the guard. Prints: without the guard, the counterexample; with it, holds at the bounds and the proof.
+ * Exit 0 when the broken model violates, the guarded one holds and every proof is as expected; 1 otherwise.
+ */
+@Command(name = "review", mixinStandardHelpOptions = true,
+        description = "Fix review: the models with and without one guard, and the KeY proofs of the guarded and broken Java.")
+final class ReviewCommand implements Callable<Integer> {
+    @ParentCommand
+    private Main main;
+
+    @Option(names = "--guard", required = true, paramLabel = "NAME", description = "A guard of spec/guards.json (e.g. LastChecked).")
+    private String guard;
+
+    @Option(names = "--json", description = "Print the review as JSON on stdout.")
+    private boolean json;
+
+    @Override
+    public Integer call() throws KeyLoadException {
+        return run(main, guard).print(main, json);
+    }
+
+    static Report run(Main main, String name) throws KeyLoadException {
+        Evidence ev = new Evidence(main);
+        Guards.Guard g = ev.guards.get(name);
+        Set<String> contracts = new LinkedHashSet<>();
+        g.proofs().forEach(p -> {
+            contracts.add(p.with());
+            contracts.add(p.without());
+        });
+        ev.prove(contracts);
+
+        ObjectNode doc = Main.JSON.createObjectNode();
+        doc.put("guard", g.name());
+        doc.put("check", g.check());
+        doc.set("inKernel", Main.JSON.valueToTree(g.inKernel()));
+        StringBuilder text = new StringBuilder();
+        text.append("Guard ").append(g.name()).append(": ").append(g.check()).append('\n');
+        text.append(g.inKernel().isEmpty() ? "In no kernel modelled: a proposed fix.\n"
+                : "In today's code of: " + String.join(", ", g.inKernel()) + ".\n");
+        Table table = new Table("without the guard", "outcome", "with the guard", "outcome", "invariant", "as expected");
+        ArrayNode pairs = doc.putArray("pairs");
+        StringBuilder cex = new StringBuilder();
+        int unexpected = 0;
+        for (Guards.Pair p : g.pairs()) {
+            Evidence.Check without = ev.check(p.without(), p.invariant());
+            Evidence.Check with = ev.check(p.with(), p.invariant());
+            boolean ok = without.violated() && with.holds();
+            unexpected += ok ? 0 : 1;
+            table.add(p.without(), without.result().outcome(), p.with(), with.result().outcome(), p.invariant(), ok ? "yes" : "NO");
+            ObjectNode row = pairs.addObject();
+            row.put("without", p.without());
+            row.put("withoutOutcome", without.result().outcome());
+            row.put("with", p.with());
+            row.put("withOutcome", with.result().outcome());
+            row.put("invariant", p.invariant());
+            row.put("withBounds", ev.bounds(with));
+            row.put("withDistinctStates", with.result().distinctStates());
+            row.set("counterexample", without.violated() ? TriageCommand.counterexample(without) : null);
+            if (without.violated()) {
+                cex.append("\nBroken: ").append(p.without()).append(" violates ").append(p.invariant()).append(" after ")
+                        .append(without.steps()).append(" steps:\n").append(TraceTable.render(without.result().trace()));
+                ArrayNode replays = row.putArray("kernelReplays");
+                for (String target : g.inKernel()) {
+                    Evidence.KernelReplay r = ev.replay(without, target);
+                    if (r == null) {
+                        continue;
+                    }
+                    replays.add(TriageCommand.replayJson(r));
+                    if (r.skipped() != null) {
+                        cex.append("  ").append(target).append(": not replayed (").append(r.skipped()).append(")\n");
+                    } else if (r.reproduced()) {
+                        unexpected++;
+                        cex.append("  ").append(target).append(": the real functions REPRODUCE this counterexample, "
+                                + "though the guard is said to be in its code (UNEXPECTED)\n");
+                    } else {
+                        cex.append("  ").append(target).append(": the real functions refuse it: ")
+                                .append(TriageCommand.first(r)).append('\n');
+                    }
+                }
+            }
+            if (with.holds()) {
+                cex.append(String.format(Locale.ROOT, "Fixed: %s holds %s: all %d distinct states at %s (bounded, not a "
+                        + "proof for larger sizes).%n", p.with(), p.invariant(), with.result().distinctStates(),
+                        ev.bounds(with)));
+            }
+        }
+        text.append('\n').append(table.render()).append(cex);
+        ArrayNode proofs = doc.putArray("proofs");
+        Table pt = new Table("contract", "role", "expected", "result", "seconds", "as expected").right(4);
+        for (Guards.Proof p : g.proofs()) {
+            for (String[] c : new String[][] {{p.with(), "guarded", ProofResult.CLOSED}, {p.without(), "broken twin", ProofResult.OPEN}}) {
+                ProofResult r = ev.proof(c[0]);
+                boolean ok = r.result().equals(c[2]);
+                unexpected += ok ? 0 : 1;
+                pt.add(c[0], c[1], c[2], r.result(), String.format(Locale.ROOT, "%.1f", r.seconds()), ok ? "yes" : "NO");
+                proofs.addObject().put("contract", c[0]).put("role", c[1]).put("expected", c[2]).put("result", r.result())
+                        .put("seconds", Main.round(r.seconds()));
+            }
+        }
+        text.append('\n');
+        if (g.proofs().isEmpty()) {
+            text.append("KeY: no JML contract covers guard ").append(g.name())
+                    .append(": the evidence above is bounded (TLC) only; nothing is proven for all inputs.\n");
+            doc.put("keyCoverage", "none");
+        } else {
+            text.append("KeY (all inputs of the Java guard; the twin is the same class with the guard's lines deleted):\n")
+                    .append(pt.render());
+            doc.put("keyCoverage", "proven");
+        }
+        text.append(unexpected == 0 ? "Review: without " + g.name() + " the invariant fails, with it it holds"
+                + (g.proofs().isEmpty() ? "" : " and the proof closes") + ".\n" : "Review: NOT as expected (see NO above).\n");
+        doc.put("asExpected", unexpected == 0);
+        return new Report("review", g.pairs().size() + 2 * g.proofs().size(), unexpected, doc, text.toString());
+    }
+}
