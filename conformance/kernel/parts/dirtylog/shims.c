@@ -310,7 +310,8 @@ void vhc_mem_runs(void (*run)(u64 lo_byte, int lo_bit, u64 hi_byte, int hi_bit, 
 	int open = 0, lo_bit = 0, prev_bit = 0;
 	u64 lo_byte = 0, prev_byte = 0;
 
-	qsort(vhc_pages, vhc_npages, sizeof(*vhc_pages), vhc_page_cmp);
+	if (vhc_npages > 1) /* no page pinned yet: vhc_pages may be NULL, which qsort must not get */
+		qsort(vhc_pages, vhc_npages, sizeof(*vhc_pages), vhc_page_cmp);
 	vhc_last = NULL;
 	for (k = 0; k < vhc_npages; k++) {
 		for (size_t i = 0; i < PAGE_SIZE; i++) {

@@ -118,11 +118,17 @@ final class TriageCommand implements Callable<Integer> {
         return out;
     }
 
-    /** The broken twins of a contract that must stay open: proofs.json's twinOf, and the guard's pairs. */
+    /**
+     * The broken twins of a contract that must stay open: for a contract of the claim's guard, the guard's own twins
+     * (the Java with that guard's lines deleted); for a contract the claim names, every twin proofs.json lists for it.
+     */
     static Set<String> twinsOf(Evidence ev, Claims.Claim c, String contract) throws KeyLoadException {
-        Set<String> out = new LinkedHashSet<>(ev.twinsOf(contract));
+        Set<String> out = new LinkedHashSet<>();
         if (c.guard() != null) {
             ev.guards.get(c.guard()).proofs().stream().filter(p -> p.with().equals(contract)).forEach(p -> out.add(p.without()));
+        }
+        if (out.isEmpty()) {
+            out.addAll(ev.twinsOf(contract));
         }
         return out;
     }
@@ -205,7 +211,10 @@ final class TriageCommand implements Callable<Integer> {
                             : " (guard " + c.guard() + " removed)", c.invariant(), b.steps()));
                     String target = c.versions() != null && !c.versions().isEmpty() ? c.versions().get(c.versions().size() - 1) : kernel;
                     Evidence.KernelReplay r = target.equals("none") ? null : ev.replay(b, target);
-                    if (r != null && r.skipped() == null && !r.reproduced()) {
+                    if (r != null && r.skipped() != null) {
+                        evidence.add("Kernel: the broken model's counterexample was not replayed through " + target
+                                + " (" + r.skipped() + ").");
+                    } else if (r != null && !r.reproduced()) {
                         evidence.add("Kernel: the broken model's counterexample through the real " + target
                                 + " functions diverges: " + first(r) + " (today's kernel does not take that step).");
                     } else if (r != null && r.reproduced()) {
@@ -245,8 +254,8 @@ final class TriageCommand implements Callable<Integer> {
                 }
                 if (p.closed()) {
                     evidence.add(String.format(Locale.ROOT, "KeY: %s closed (%.1f s): proven for all inputs%s.", w, p.seconds(),
-                            twinText.isEmpty() ? " (no broken twin)" : "; its broken twin " + String.join(", ", twinText)
-                                    + " stays open"));
+                            twinText.isEmpty() ? " (no broken twin)" : "; its broken twin" + (twinText.size() > 1 ? "s " : " ")
+                                    + String.join(", ", twinText) + (twinText.size() > 1 ? " stay" : " stays") + " open"));
                 }
             }
             verdict = missing.isEmpty() ? "REFUTED" : "INCONCLUSIVE";

@@ -456,7 +456,12 @@ public final class Iotlb {
       @   ensures (\result == rem && (rem >= 0 ? (\bigint)rem : (\bigint)rem + 2*((\bigint)Long.MAX_VALUE + 1)) < (size >= 0 ? (\bigint)size : (\bigint)size + 2*((\bigint)Long.MAX_VALUE + 1))) || (\result == size && (size >= 0 ? (\bigint)size : (\bigint)size + 2*((\bigint)Long.MAX_VALUE + 1)) <= (rem >= 0 ? (\bigint)rem : (\bigint)rem + 2*((\bigint)Long.MAX_VALUE + 1)));
       @*/
     private static /*@ pure @*/ long trMin(long rem, long size) {
-        return U64.lt(rem, size) ? rem : size;
+        //+ IotlbNoLenClamp.trMin[0]: translate_desc with iov_len = size instead of min((u64)len - s, size) (before the CVE-2013-0311 fix the clamp was to the whole length)
+        if (U64.lt(rem, size)) {
+            return rem;
+        }
+        //- IotlbNoLenClamp
+        return size;
     }
 
     // translate_desc's loop body once the map is found: size = map->size - addr + map->start;
