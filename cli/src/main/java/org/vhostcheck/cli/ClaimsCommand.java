@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.vhostcheck.model.Claims;
+import org.vhostcheck.model.Guards;
 import org.vhostcheck.model.Manifest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -27,18 +28,22 @@ final class ClaimsCommand implements Callable<Integer> {
     public Integer call() {
         Path home = main.home();
         Manifest manifest = Manifest.load(home);
-        List<Claims.Claim> claims = Claims.loadAll(Claims.defaultDir(home), manifest);
-        Table table = new Table("id", "kind", "model", "invariant", "fixed model", "expected");
+        List<Claims.Claim> claims = Claims.loadAll(Claims.defaultDir(home), manifest, Guards.load(manifest));
+        Table table = new Table("id", "kind", "model", "invariant", "broken model", "guard", "expected");
         ObjectNode doc = Main.JSON.createObjectNode();
         ArrayNode rows = doc.putArray("claims");
         for (Claims.Claim c : claims) {
-            table.add(c.id(), c.kind(), c.model(), c.invariant(), c.fixedModel(), c.expectedVerdict());
+            table.add(c.id(), c.kind(), c.model() == null ? "-" : c.model(), c.invariant() == null ? "-" : c.invariant(),
+                    c.brokenModel() == null ? "-" : c.brokenModel(), c.guard() == null ? "-" : c.guard(), c.expectedVerdict());
             ObjectNode row = rows.addObject();
             row.put("id", c.id());
             row.put("kind", c.kind());
             row.put("model", c.model());
             row.put("invariant", c.invariant());
             row.put("fixedModel", c.fixedModel());
+            row.put("brokenModel", c.brokenModel());
+            row.put("guard", c.guard());
+            row.put("notModelled", c.notModelled());
             row.put("expectedVerdict", c.expectedVerdict());
             row.put("withdrawn", c.withdrawn() != null);
         }

@@ -96,6 +96,13 @@ final class Evidence {
         });
     }
 
+    /** Every invariant a model violates somewhere in its state space (TLC -continue). */
+    java.util.SortedSet<String> violatedInvariants(Manifest.Entry e) {
+        java.util.SortedSet<String> v = tlc.violatedInvariants(e, manifest.specDir());
+        main.progress().accept("check " + e.name() + ": violates " + (v.isEmpty() ? "nothing" : String.join(", ", v)));
+        return v;
+    }
+
     /** The contracts proofs.json lists, read once. */
     List<Expectation> expectations() throws KeyLoadException {
         if (expectations == null) {

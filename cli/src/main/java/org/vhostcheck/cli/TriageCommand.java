@@ -12,6 +12,7 @@ import org.vhostcheck.conformance.Divergence;
 import org.vhostcheck.key.KeyLoadException;
 import org.vhostcheck.key.ProofResult;
 import org.vhostcheck.model.Claims;
+import org.vhostcheck.model.Manifest;
 import org.vhostcheck.model.TraceTable;
 import org.vhostcheck.model.VhostcheckException;
 import picocli.CommandLine.Command;
@@ -55,8 +56,7 @@ final class TriageCommand implements Callable<Integer> {
 
     static Report run(Main main, List<String> ids) throws KeyLoadException {
         Evidence ev = new Evidence(main);
-        List<Claims.Claim> all = Claims.loadAll(Claims.defaultDir(ev.home), ev.manifest);
-        Claims.checkGuards(Claims.defaultDir(ev.home), all, ev.guards);
+        List<Claims.Claim> all = Claims.loadAll(Claims.defaultDir(ev.home), ev.manifest, ev.guards);
         List<Claims.Claim> claims = new ArrayList<>();
         for (String id : ids) {
             claims.add(all.stream().filter(c -> c.id().equals(id)).findFirst().orElseThrow(() ->
@@ -100,6 +100,26 @@ final class TriageCommand implements Callable<Integer> {
                 details.append(row.get("counterexampleText").asText());
             }
             row.remove("counterexampleText");
+        }
+        if (ids.isEmpty()) {
+            // every finding about today's kernel is a claim: each invariant a today's-kernel model violates is claimed
+            ArrayNode unclaimed = doc.putArray("unclaimed");
+            for (Manifest.Entry e : ev.manifest.entries()) {
+                if (!e.today() || e.deep() || e.expected().equals("holds")) {
+                    continue;
+                }
+                for (String inv : ev.violatedInvariants(e)) {
+                    boolean claimed = all.stream().anyMatch(c -> c.notModelled() == null && inv.equals(c.invariant())
+                            && ev.model(c.model()).spec().equals(e.spec()) && c.versions() != null
+                            && c.versions().contains(e.kernel()));
+                    if (!claimed) {
+                        unclaimed.addObject().put("model", e.name()).put("kernel", e.kernel()).put("invariant", inv);
+                        details.append("\nUNCLAIMED: today's model ").append(e.name()).append(" (").append(e.kernel())
+                                .append(") violates ").append(inv).append(", and no claim in claims/ records it.\n");
+                        unexpected++;
+                    }
+                }
+            }
         }
         doc.put("coverage", BOUNDED);
         String text = table.render() + details + "\nWhat the verdicts cover: " + BOUNDED + "\n";

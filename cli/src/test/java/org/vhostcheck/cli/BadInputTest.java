@@ -46,9 +46,15 @@ class BadInputTest {
 
     /** Runs the command; asserts exit 2, the exact line, and nothing under dir changed. */
     private static void assertBadInput(Path dir, String expected, String... args) {
+        assertEquals("vhostcheck: " + expected, badInputLine(dir, args));
+    }
+
+    /** The one error line of a bad-input run that left {@code dir} as it was. */
+    private static String badInputLine(Path dir, String... args) {
         Map<Path, byte[]> before = snapshot(dir);
-        assertEquals("vhostcheck: " + expected, Cli.run(args).assertBadInput());
+        String line = Cli.run(args).assertBadInput();
         assertUnchanged(before, dir);
+        return line;
     }
 
     /** The seed trace with line {@code n} (1-based) passed through {@code edit}, plus an earlier export beside it. */
@@ -98,9 +104,9 @@ class BadInputTest {
     @Test
     void unknownClaimField(@TempDir Path dir) throws IOException {
         Path f = claimsHome(dir, "\"kind\": \"finding\",", "\"kind\": \"finding\",\n  \"severity\": \"low\",");
-        assertBadInput(dir, f + ": unknown field 'severity' (known: claim, example, expectedVerdict, fixedModel, id,"
-                + " impact, invariant, kernelCode, kind, model, proof, proposedFix, reproduce, source, title, versions,"
-                + " withdrawn)",
+        assertBadInput(dir, f + ": unknown field 'severity' (known: assumesFixed, brokenModel, claim, example,"
+                + " expectedVerdict, fixedModel, guard, id, impact, invariant, kernelCode, kind, model, notModelled, proof,"
+                + " proofs, proposedFix, reproduce, source, title, versions, withdrawn)",
                 "claims", "--home", dir.resolve("home").toString());
     }
 
@@ -121,8 +127,52 @@ class BadInputTest {
     @Test
     void withdrawnClaimStillConfirmed(@TempDir Path dir) throws IOException {
         Path f = claimsHome(dir, "\"kind\": \"finding\",", "\"kind\": \"withdrawn\",\n  \"withdrawn\": \"the kernel replay\",");
-        assertBadInput(dir, f + ": a withdrawn claim's expectedVerdict is REFUTED, not 'CONFIRMED'",
+        assertBadInput(dir, f + ": a withdrawn claim cannot expect CONFIRMED",
                 "claims", "--home", dir.resolve("home").toString());
+    }
+
+    @Test
+    void notModelledClaimNamingAModel(@TempDir Path dir) throws IOException {
+        Path f = claimsHome(dir, "\"kind\": \"finding\",", "\"kind\": \"cve\",\n  \"notModelled\": \"vhost-net RX\",");
+        assertBadInput(dir, f + ": field 'model' contradicts 'notModelled' (a claim no model expresses names no model)",
+                "claims", "--home", dir.resolve("home").toString());
+    }
+
+    @Test
+    void notModelledVerdictWithoutItsReason(@TempDir Path dir) throws IOException {
+        Path f = claimsHome(dir, "\"expectedVerdict\": \"CONFIRMED\"", "\"expectedVerdict\": \"NOT MODELLED\"");
+        assertBadInput(dir, f + ": expectedVerdict NOT MODELLED needs a field 'notModelled' (why no model expresses it)",
+                "claims", "--home", dir.resolve("home").toString());
+    }
+
+    @Test
+    void claimAssumingAnUnknownFix(@TempDir Path dir) throws IOException {
+        Path f = claimsHome(dir, "\"kind\": \"finding\",", "\"kind\": \"finding\",\n  \"assumesFixed\": [\"F999\"],");
+        assertBadInput(dir, f + ": field 'assumesFixed': 'F999' is not another claim's id",
+                "claims", "--home", dir.resolve("home").toString());
+    }
+
+    @Test
+    void claimOfAnUnknownGuard(@TempDir Path dir) throws IOException {
+        Path f = claimsHome(dir, "\"kind\": \"finding\",", "\"kind\": \"finding\",\n  \"guard\": \"NoSuchGuard\",");
+        String line = badInputLine(dir, "claims", "--home", dir.resolve("home").toString());
+        assertTrue(line.startsWith("vhostcheck: " + f + ": field 'guard': no guard named 'NoSuchGuard' in guards.json (known: "), line);
+    }
+
+    @Test
+    void guardPairDifferingInTwoSwitches(@TempDir Path dir) throws IOException {
+        Path home = Cli.copyHome(dir.resolve("home"));
+        Cli.replace(home.resolve("spec/guards.json"), "{\"with\": \"Iotlb\", \"without\": \"Iotlb_NoLastCheck\"",
+                "{\"with\": \"Iotlb\", \"without\": \"Iotlb_NoPermCheck\"");
+        String line = badInputLine(dir, "review", "--home", home.toString(), "--guard", "LastChecked");
+        assertTrue(line.endsWith("guard LastChecked: MCIotlb.cfg and MCIotlb_NoPermCheck.cfg must differ in LastChecked alone,"
+                + " they differ in [PermChecked]"), line);
+    }
+
+    @Test
+    void unknownGuard(@TempDir Path dir) throws IOException {
+        String line = badInputLine(dir, "review", "--guard", "NoSuchGuard");
+        assertTrue(line.startsWith("vhostcheck: no guard named 'NoSuchGuard' in guards.json (known: CarryChecked, "), line);
     }
 
     @Test

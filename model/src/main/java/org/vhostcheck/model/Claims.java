@@ -107,14 +107,31 @@ public final class Claims {
         return out;
     }
 
-    /** Every guard a claim names must be in spec/guards.json, and be switched in the claim's models' spec. */
-    public static void checkGuards(Path dir, List<Claim> claims, Guards guards) {
-        for (Claim c : claims) {
+    /** As {@link #loadAll(Path, Manifest)}, and every guard a claim names must be in spec/guards.json. */
+    public static List<Claim> loadAll(Path dir, Manifest manifest, Guards guards) {
+        List<Claim> out = loadAll(dir, manifest);
+        for (Claim c : out) {
             if (c.guard() != null && guards.find(c.guard()).isEmpty()) {
-                throw new VhostcheckException(dir.resolve(c.id()) + ": field 'guard': no guard named '"
-                        + JsonProblem.cut(c.guard()) + "' in " + guards.file().getFileName());
+                throw new VhostcheckException(fileOf(dir, c) + ": field 'guard': no guard named '"
+                        + JsonProblem.cut(c.guard()) + "' in " + guards.file().getFileName() + " (known: "
+                        + String.join(", ", guards.all().stream().map(Guards.Guard::name).toList()) + ")");
             }
         }
+        return out;
+    }
+
+    /** The file a loaded claim came from (ids are unique, so the first file with that id). */
+    private static Path fileOf(Path dir, Claim c) {
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path f : s.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().toList()) {
+                if (load(f).id().equals(c.id())) {
+                    return f;
+                }
+            }
+        } catch (IOException e) {
+            // fall through: name the folder
+        }
+        return dir;
     }
 
     /** Reads and validates one claim file. */
@@ -204,6 +221,9 @@ public final class Claims {
             if (v != null) {
                 required(file, f, v);
             }
+        }
+        if (c.assumesFixed() != null && c.assumesFixed().stream().anyMatch(v -> v == null || v.isBlank())) {
+            throw new VhostcheckException(file + ": field 'assumesFixed': every entry must be a claim id");
         }
         if (c.proofs() != null && c.proofs().stream().anyMatch(p -> p == null || !p.matches("[A-Za-z_][\\w.]*\\.[A-Za-z_]\\w*"))) {
             throw new VhostcheckException(file + ": field 'proofs': every entry must be a contract as class.method");

@@ -19,7 +19,8 @@ public final class Manifest {
     /** One model: an MC module with one .cfg, and what TLC must say about it. */
     public record Entry(String name, String spec, String module, String config, String purpose,
                         String expected, Long distinctStates, String kernel, boolean deep,
-                        String traceConfig, String simulateConfig, int simulateCount, int simulateDepth) {
+                        String traceConfig, String simulateConfig, int simulateCount, int simulateDepth,
+                        boolean today) {
         public Path modulePath(Path specDir) {
             return specDir.resolve(module + ".tla");
         }
@@ -72,7 +73,7 @@ public final class Manifest {
         List<Entry> list = new ArrayList<>();
         Set<String> names = new LinkedHashSet<>();
         Set<String> known = Set.of("name", "spec", "module", "config", "purpose", "expected",
-                "distinctStates", "kernel", "deep", "traceConfig", "simulateConfig", "simulateCount", "simulateDepth");
+                "distinctStates", "kernel", "deep", "traceConfig", "simulateConfig", "simulateCount", "simulateDepth", "today");
         for (int k = 0; k < models.size(); k++) {
             JsonNode m = models.get(k);
             String where = file + ": models[" + k + "]";
@@ -103,13 +104,21 @@ public final class Manifest {
             if (deep != null && !deep.isBoolean()) {
                 throw new VhostcheckException(where + ": deep must be true or false");
             }
+            JsonNode today = m.get("today");
+            if (today != null && !today.isBoolean()) {
+                throw new VhostcheckException(where + ": today must be true or false");
+            }
             Entry e = new Entry(name, text(m, "spec", where, true), text(m, "module", where, true),
                     text(m, "config", where, true), text(m, "purpose", where, true), expected,
                     ds == null || ds.isNull() ? null : ds.asLong(),
                     m.has("kernel") ? text(m, "kernel", where, true) : "none",
                     deep != null && deep.booleanValue(),
                     text(m, "traceConfig", where, false), text(m, "simulateConfig", where, false),
-                    positive(m, "simulateCount", 1000, where), positive(m, "simulateDepth", 50, where));
+                    positive(m, "simulateCount", 1000, where), positive(m, "simulateDepth", 50, where),
+                    today != null && today.booleanValue());
+            if (e.today() && "none".equals(e.kernel())) {
+                throw new VhostcheckException(where + ": a model of today's kernel names its kernel (\"kernel\")");
+            }
             if (checkFilesExist) {
                 Path dir = file.getParent();
                 requireFile(dir.resolve(e.module() + ".tla"), where);

@@ -62,6 +62,30 @@ public final class TlcRunner {
     }
 
     /**
+     * Every invariant of the model's config that some reachable state violates: one TLC run with -continue, which
+     * goes on after a violation (a config's first violation hides the others). Sorted by name.
+     */
+    public java.util.SortedSet<String> violatedInvariants(Manifest.Entry entry, Path specDir) {
+        Path module = entry.modulePath(specDir);
+        Path config = entry.configPath(specDir);
+        progress.accept("check " + entry.name() + " for every invariant (-continue) ...");
+        Run r = run(module, config, List.of("-continue"), null, entry.name());
+        java.util.SortedSet<String> out = new java.util.TreeSet<>();
+        for (ToolOutput.Message m : r.output().messages()) {
+            if (m.code() == ToolOutput.INVARIANT_VIOLATED || m.code() == ToolOutput.INVARIANT_VIOLATED_INITIAL) {
+                Matcher im = INVARIANT.matcher(m.text());
+                if (im.find()) {
+                    out.add(im.group(1));
+                }
+            }
+        }
+        if (r.exitCode() != 0 && out.isEmpty() || r.exitCode() != 0 && r.exitCode() != 12) {
+            throw new VhostcheckException("check " + entry.name() + " -continue: " + errorLine(r, module));
+        }
+        return out;
+    }
+
+    /**
      * Checks one invariant of a model (with TypeOK): the model's config with its INVARIANT lines replaced by these
      * two, run through a module that EXTENDS the model's, in a fresh folder under target/tlc (TLC reads a config
      * only beside its module). A model's config stops at the first invariant violated; a claim asks about one.
