@@ -23,6 +23,7 @@ final class AllCommand implements Callable<Integer> {
                 CheckCommand.run(main, List.of(), false, Runtime.getRuntime().availableProcessors()),
                 ProveCommand.run(main)));
         reports.addAll(ConformCommand.run(main));
+        reports.forEach(r -> Results.save(main.home(), r));
         boolean ok = reports.stream().allMatch(r -> r.unexpected() == 0 && r.missing() == 0);
         if (json) {
             ObjectNode doc = Main.JSON.createObjectNode();

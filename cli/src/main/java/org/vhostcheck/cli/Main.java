@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "vhostcheck", mixinStandardHelpOptions = true, version = "vhostcheck 0.1.0",
         description = "Formal reference model of the Linux vhost data plane: TLC models, KeY proofs, trace replay.",
         subcommands = {CheckCommand.class, ProveCommand.class, ConformCommand.class, ExportCommand.class,
-                BenchCommand.class, AllCommand.class, ClaimsCommand.class, FuzzCommand.class, DriftCommand.class})
+                BenchCommand.class, AllCommand.class, ClaimsCommand.class, FuzzCommand.class, DriftCommand.class,
+                ReportCommand.class})
 public final class Main implements Callable<Integer> {
     public static final int AS_EXPECTED = 0;
     public static final int UNEXPECTED = 1;
@@ -83,7 +84,7 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "a command is needed: check, prove, conform, export, bench, all, claims or fuzz");
+                "a command is needed: check, prove, conform, drift, export, bench, all, claims, fuzz or report");
     }
 
     /** The project root this run works on. */
