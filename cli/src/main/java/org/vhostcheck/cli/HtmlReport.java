@@ -44,6 +44,7 @@ final class HtmlReport {
             .v-other { background: #e8e8e8; }
             td.changed { background: #ffe58a; font-weight: 600; }
             ul.evidence { margin: 0; padding-left: 1.2em; }
+            ul.evidence li, #verdicts code { overflow-wrap: anywhere; }
             """;
 
     private final StringBuilder b = new StringBuilder();
