@@ -8,8 +8,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code vhostcheck all}: check, prove and conform, then one summary. */
-@Command(name = "all", mixinStandardHelpOptions = true, description = "Run check (CI models), prove and conform, then summarise.")
+/** {@code vhostcheck all}: check, prove, conform (with drift) and triage, the HTML report, then one summary. */
+@Command(name = "all", mixinStandardHelpOptions = true, description = "Run check (CI models), prove, conform, drift and triage, write the HTML report, then summarise.")
 final class AllCommand implements Callable<Integer> {
     @ParentCommand
     private Main main;
@@ -23,6 +23,11 @@ final class AllCommand implements Callable<Integer> {
                 CheckCommand.run(main, List.of(), false, Runtime.getRuntime().availableProcessors()),
                 ProveCommand.run(main)));
         reports.addAll(ConformCommand.run(main));
+        reports.add(TriageCommand.run(main, List.of()));
+        java.util.Map<String, Results.Saved> saved = new java.util.LinkedHashMap<>();
+        reports.forEach(r -> saved.put(r.section(), Results.save(main.home(), r)));
+        java.nio.file.Path page = ReportCommand.write(main.home(), main.home().resolve(ReportCommand.OUT), saved);
+        main.progress().accept("all: report written to " + page);
         boolean ok = reports.stream().allMatch(r -> r.unexpected() == 0 && r.missing() == 0);
         if (json) {
             ObjectNode doc = Main.JSON.createObjectNode();

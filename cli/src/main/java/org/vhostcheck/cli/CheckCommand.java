@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import org.vhostcheck.model.Manifest;
 import org.vhostcheck.model.TlcResult;
 import org.vhostcheck.model.TlcRunner;
+import org.vhostcheck.model.TraceState;
 import org.vhostcheck.model.TraceTable;
 import org.vhostcheck.model.VhostcheckException;
 import picocli.CommandLine.Command;
@@ -38,7 +39,7 @@ final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return run(main, models, deep, workers).print(main, json);
+        return Results.saved(main, run(main, models, deep, workers)).print(main, json);
     }
 
     static Report run(Main main, List<String> names, boolean deep, int workers) {
@@ -76,12 +77,32 @@ final class CheckCommand implements Callable<Integer> {
             row.put("outcome", r.outcome());
             row.put("distinctStates", r.distinctStates());
             row.put("seconds", Main.round(r.seconds()));
+            row.put("verdict", ok ? "OK" : "UNEXPECTED");
             if (r.violated()) {
+                row.set("counterexample", counterexample(r.trace()));
                 counterexamples.append('\n').append("Counterexample: ").append(e.name()).append(" violates ")
                         .append(r.outcome().substring("violates:".length())).append(" (").append(e.config())
                         .append(")\n").append(TraceTable.render(r.trace()));
             }
         }
         return new Report("check", entries.size(), unexpected, doc, table.render() + counterexamples);
+    }
+
+    /** The trace as [{"step", "action", "state"}], the state as traces show it (the model's View). */
+    static ArrayNode counterexample(List<TraceState> trace) {
+        ArrayNode steps = Main.JSON.createArrayNode();
+        for (TraceState s : trace) {
+            ObjectNode o = steps.addObject();
+            o.put("step", s.number());
+            o.put("action", s.action());
+            if (s.view() != null) {
+                o.set("state", s.view());
+            } else {
+                // no View rendered: TLC's own text of each variable
+                ObjectNode raw = o.putObject("state");
+                s.raw().forEach(raw::put);
+            }
+        }
+        return steps;
     }
 }

@@ -42,7 +42,7 @@ final class ConformCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         List<SuiteResult> suites = suites(main, trace, targets);
-        return report(suites, Drift.load(main.home()).analyze(suites)).print(main, json);
+        return Results.saved(main, report(suites, Drift.load(main.home()).analyze(suites))).print(main, json);
     }
 
     static List<SuiteResult> suites(Main main, Path trace, List<String> targets) {
@@ -102,6 +102,8 @@ final class ConformCommand implements Callable<Integer> {
             row.put("seconds", Main.round(s.seconds()));
             row.put("transitionsPerSecond", rate);
             row.put("verdict", verdict);
+            ObjectNode actions = row.putObject("actions"); // transitions replayed per action: the report's coverage
+            s.actions().forEach(actions::put);
             if (s.skipped() != null) {
                 row.put("skipped", s.skipped());
                 details.append('\n').append("SKIPPED: ").append(s.model()).append(" vs ").append(s.target())

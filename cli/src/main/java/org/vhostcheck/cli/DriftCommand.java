@@ -56,7 +56,7 @@ final class DriftCommand implements Callable<Integer> {
             return show(show);
         }
         List<SuiteResult> suites = ConformCommand.suites(main, trace, targets);
-        return report(main, Drift.load(main.home()).analyze(suites)).print(main, json);
+        return Results.saved(main, report(main, Drift.load(main.home()).analyze(suites))).print(main, json);
     }
 
     static Report report(Main main, Drift.Result d) {

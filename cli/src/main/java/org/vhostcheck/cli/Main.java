@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
         description = "Formal reference model of the Linux vhost data plane: TLC models, KeY proofs, trace replay.",
         subcommands = {CheckCommand.class, ProveCommand.class, ConformCommand.class, ExportCommand.class,
                 BenchCommand.class, AllCommand.class, ClaimsCommand.class, FuzzCommand.class, DriftCommand.class,
-                TriageCommand.class, ReviewCommand.class})
+                TriageCommand.class, ReviewCommand.class, ReportCommand.class})
 public final class Main implements Callable<Integer> {
     public static final int AS_EXPECTED = 0;
     public static final int UNEXPECTED = 1;
@@ -84,7 +84,7 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "a command is needed: check, prove, conform, drift, triage, review, export, bench, all, claims or fuzz");
+                "a command is needed: check, prove, conform, drift, triage, review, report, export, bench, all, claims or fuzz");
     }
 
     /** The project root this run works on. */

@@ -53,7 +53,7 @@ final class ProveCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--only: not a regular expression: "
                     + e.getDescription());
         }
-        return run(main, p).print(main, json);
+        return Results.saved(main, run(main, p)).print(main, json);
     }
 
     static Report run(Main main) throws KeyLoadException {
@@ -102,6 +102,7 @@ final class ProveCommand implements Callable<Integer> {
             row.put("result", result);
             row.put("nodes", nodes);
             row.put("seconds", Main.round(seconds));
+            row.put("verdict", ok ? "OK" : "UNEXPECTED");
         }
         String text = table.render() + (problems.isEmpty() ? ""
                 : "\nNot as expected:\n  " + String.join("\n  ", problems) + "\n");

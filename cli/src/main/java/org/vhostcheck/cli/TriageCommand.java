@@ -51,7 +51,7 @@ final class TriageCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws KeyLoadException {
-        return run(main, ids).print(main, json);
+        return Results.saved(main, run(main, ids)).print(main, json);
     }
 
     static Report run(Main main, List<String> ids) throws KeyLoadException {

@@ -2,6 +2,7 @@ package org.vhostcheck.conformance;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -172,9 +173,11 @@ public final class Conformance {
         rs.counts().forEach((k, v) -> counts.merge(k, v, Long::sum));
         // an action counts as covered if either batch exercised it
         List<String> uncovered = rg.uncoveredActions().stream().filter(rs.uncoveredActions()::contains).toList();
+        Map<String, Long> actions = new LinkedHashMap<>(rg.actions());
+        rs.actions().forEach((k, v) -> actions.merge(k, v, Long::sum));
         return new SuiteResult(e.name(), target, rg.transitions() + rs.transitions(), rs.traces(),
                 rg.mismatches() + rs.mismatches(), rg.actionsTotal() - uncovered.size(), rg.actionsTotal(),
-                rg.seconds() + rs.seconds(), List.copyOf(ds), uncovered, counts, null);
+                rg.seconds() + rs.seconds(), List.copyOf(ds), uncovered, counts, null, actions);
     }
 
     /** The U64 cross-check as a suite: rows are its transitions, mismatches its mismatches. */

@@ -127,6 +127,11 @@ class ReplayTest {
         SuiteResult r = Replayer.replay(f, "java");
         assertFalse(r.ok());
         assertEquals(List.of("TruncU32Reg"), r.uncoveredActions());
+        // per-action transitions (the report's coverage table): every spec action listed, the removed one 0
+        assertEquals(0L, r.actions().get("TruncU32Reg"), r.actions().toString());
+        assertEquals(r.actionsTotal(), r.actions().size(), r.actions().toString());
+        assertEquals(lines.stream().filter(l -> l.contains("\"action\":\"Load\"")).count(), r.actions().get("Load"));
+        assertEquals(r.transitions(), r.actions().values().stream().mapToLong(Long::longValue).sum());
     }
 
     @Test

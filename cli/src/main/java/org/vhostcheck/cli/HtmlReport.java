@@ -1,0 +1,424 @@
+package org.vhostcheck.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The report page: one self-contained HTML file (inline CSS, no script, no external URL) built from
+ * the saved results. Every string from a result is escaped: claims and traces are input. Tables
+ * have stable ids (verdicts, models, proofs, suites, coverage, drift) and counterexamples the class
+ * {@code counterexample}, with {@code changed} on every cell that differs from the step before.
+ */
+final class HtmlReport {
+    /** The replay targets, as columns of the coverage table (others found in the results follow). */
+    static final List<String> TARGETS = List.of("java", "linux-6.1", "linux-6.12");
+
+    private static final String CSS = """
+            body { font: 14px/1.4 system-ui, sans-serif; margin: 1.5em; color: #1c1c1c; }
+            h1 { margin-bottom: 0.2em; }
+            h2 { border-bottom: 2px solid #ccc; margin-top: 2em; }
+            nav a { margin-right: 1em; }
+            table { border-collapse: collapse; margin: 0.5em 0 1em; }
+            th, td { border: 1px solid #ccc; padding: 2px 6px; text-align: left; vertical-align: top; }
+            th { background: #eef0f3; }
+            td.num { text-align: right; font-variant-numeric: tabular-nums; }
+            td.nw { white-space: nowrap; }
+            td code, td.val { font: 12px/1.3 ui-monospace, monospace; white-space: pre-wrap; overflow-wrap: break-word; }
+            .scroll { overflow-x: auto; }
+            .meta { color: #555; }
+            .not-run { color: #8a4b00; font-weight: 600; }
+            .ok { color: #11672c; }
+            .unexpected, .unexplained, .zero { background: #fde2e1; color: #8f1111; font-weight: 600; }
+            .skipped { background: #fff1cc; }
+            .none { color: #999; }
+            .v-confirmed { background: #fde2e1; color: #8f1111; font-weight: 600; }
+            .v-refuted { background: #dff3e4; color: #11672c; font-weight: 600; }
+            .v-not-modelled { background: #e8e8e8; color: #444; font-weight: 600; }
+            .v-inconclusive { background: #fff1cc; color: #7a5200; font-weight: 600; }
+            .v-other { background: #e8e8e8; }
+            td.changed { background: #ffe58a; font-weight: 600; }
+            ul.evidence { margin: 0; padding-left: 1.2em; }
+            ul.evidence li, #verdicts code { overflow-wrap: anywhere; }
+            """;
+
+    private final StringBuilder b = new StringBuilder();
+
+    private HtmlReport() {
+    }
+
+    /**
+     * The page. {@code saved} maps a section to its result (a section left out was not run);
+     * {@code generated} and {@code commit} (null outside a git checkout) are the report's own.
+     */
+    static String render(Map<String, Results.Saved> saved, String generated, String commit) {
+        HtmlReport h = new HtmlReport();
+        h.page(saved, generated, commit);
+        return h.b.toString();
+    }
+
+    private void page(Map<String, Results.Saved> saved, String generated, String commit) {
+        b.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+                .append("<title>vhostcheck report</title>\n<style>\n").append(CSS).append("</style>\n</head>\n<body>\n");
+        b.append("<header>\n<h1>vhostcheck report</h1>\n<p class=\"meta\" id=\"generated\">Generated ")
+                .append(esc(generated)).append(commit == null ? " (not a git checkout)"
+                        : " at commit <code id=\"commit\">" + esc(commit) + "</code>").append("</p>\n");
+        b.append("<nav><a href=\"#sec-triage\">verdicts</a><a href=\"#sec-counterexamples\">counterexamples</a>")
+                .append("<a href=\"#sec-check\">models</a><a href=\"#sec-prove\">proofs</a>")
+                .append("<a href=\"#sec-conform\">conformance</a><a href=\"#sec-drift\">drift</a></nav>\n");
+        sources(saved);
+        b.append("</header>\n");
+        triage(saved.get("triage"));
+        counterexamples(saved.get("triage"), saved.get("check"));
+        check(saved.get("check"));
+        prove(saved.get("prove"));
+        conform(saved.get("conform"));
+        drift(saved.get("drift"));
+        b.append("</body>\n</html>\n");
+    }
+
+    /** Where each section comes from: when it was run, at which commit. */
+    private void sources(Map<String, Results.Saved> saved) {
+        b.append("<table id=\"sections\">\n<tr><th>section</th><th>run at</th><th>commit</th><th>items</th></tr>\n");
+        for (String s : Results.SECTIONS) {
+            Results.Saved r = saved.get(s);
+            b.append("<tr><td>").append(esc(s)).append("</td>");
+            if (r == null) {
+                b.append("<td class=\"not-run\" colspan=\"3\">not run</td></tr>\n");
+                continue;
+            }
+            b.append("<td>").append(esc(r.generated())).append("</td><td><code>")
+                    .append(esc(r.commit() == null ? "-" : r.commit())).append("</code></td><td class=\"num\">")
+                    .append(r.data().path(Results.ITEMS.get(s)).size()).append("</td></tr>\n");
+        }
+        b.append("</table>\n");
+    }
+
+    /** Section heading; false (and a "not run" line) when the section has no result. */
+    private boolean heading(String id, String title, Results.Saved r, String how) {
+        b.append("<section id=\"").append(id).append("\">\n<h2>").append(esc(title)).append("</h2>\n");
+        if (r == null) {
+            b.append("<p class=\"not-run\">not run (").append(esc(how)).append(")</p>\n</section>\n");
+            return false;
+        }
+        b.append("<p class=\"meta\">From ").append(esc(r.file().getFileName().toString())).append(", run at ")
+                .append(esc(r.generated())).append(r.commit() == null ? "" : ", commit " + esc(r.commit()))
+                .append(".</p>\n");
+        return true;
+    }
+
+    private void triage(Results.Saved r) {
+        if (!heading("sec-triage", "Claim verdicts", r, "vhostcheck triage")) {
+            return;
+        }
+        b.append("<div class=\"scroll\"><table id=\"verdicts\">\n<tr><th>id</th><th>title</th><th>verdict</th>")
+                .append("<th>expected</th><th>model</th><th>invariant</th><th>bounds</th><th>evidence</th></tr>\n");
+        for (JsonNode c : r.data().get("claims")) {
+            String verdict = text(c.path("verdict"));
+            String expected = text(c.path("expectedVerdict"));
+            b.append("<tr id=\"claim-").append(anchor(text(c.path("id")))).append("\">");
+            cell(text(c.path("id")));
+            cell(text(c.path("title")));
+            b.append("<td class=\"").append(verdictClass(verdict)).append("\">").append(esc(verdict)).append("</td>");
+            // the expected verdict stands out only where the verdict differs from it
+            b.append(expected.equals(verdict) ? "<td>" : "<td class=\"unexpected\">").append(esc(expected)).append("</td>");
+            cell(text(c.path("model")));
+            cell(text(c.path("invariant")));
+            b.append("<td><code>").append(json(c.path("bounds"))).append("</code></td>");
+            b.append("<td><ul class=\"evidence\">");
+            for (JsonNode e : c.path("evidence")) {
+                b.append("<li>").append(esc(text(e))).append("</li>");
+            }
+            b.append("</ul></td></tr>\n");
+        }
+        b.append("</table></div>\n</section>\n");
+    }
+
+    /** A CSS class per verdict: the names are ours, never the input's. */
+    static String verdictClass(String verdict) {
+        return switch (verdict) {
+            case "CONFIRMED" -> "v-confirmed";
+            case "REFUTED" -> "v-refuted";
+            case "NOT MODELLED" -> "v-not-modelled";
+            case "INCONCLUSIVE" -> "v-inconclusive";
+            default -> "v-other";
+        };
+    }
+
+    private void counterexamples(Results.Saved triage, Results.Saved check) {
+        b.append("<section id=\"sec-counterexamples\">\n<h2>Counterexamples</h2>\n");
+        b.append("<p class=\"meta\">One row per step; highlighted cells changed in that step.</p>\n");
+        int n = 0;
+        if (triage != null) {
+            for (JsonNode c : triage.data().get("claims")) {
+                JsonNode cx = c.path("counterexample");
+                if (cx.isObject()) {
+                    b.append("<h3>Claim ").append(esc(text(c.path("id")))).append(": ")
+                            .append(esc(text(cx.path("model")))).append(" violates ")
+                            .append(esc(text(cx.path("invariant")))).append("</h3>\n");
+                    steps("claim", text(c.path("id")), cx.path("steps"));
+                    n++;
+                }
+            }
+        }
+        if (check != null) {
+            for (JsonNode m : check.data().get("models")) {
+                JsonNode cx = m.path("counterexample");
+                if (cx.isArray()) {
+                    String outcome = text(m.path("outcome"));
+                    b.append("<h3>Model ").append(esc(text(m.path("name")))).append(": ")
+                            .append(esc(outcome.replaceFirst("^violates:", "violates "))).append("</h3>\n");
+                    steps("check", text(m.path("name")), cx);
+                    n++;
+                }
+            }
+        }
+        if (n == 0) {
+            b.append("<p>No counterexample in the results").append(triage == null && check == null ? " (check and triage not run)" : "")
+                    .append(".</p>\n");
+        }
+        b.append("</section>\n");
+    }
+
+    /** The steps as a table: step, action, then one column per state field (in order of first appearance). */
+    private void steps(String source, String name, JsonNode steps) {
+        Set<String> fields = new LinkedHashSet<>();
+        for (JsonNode s : steps) {
+            for (Iterator<String> it = s.path("state").fieldNames(); it.hasNext(); ) {
+                fields.add(it.next());
+            }
+        }
+        b.append("<div class=\"scroll\"><table class=\"counterexample\" id=\"cx-").append(source).append('-')
+                .append(anchor(name)).append("\">\n<tr><th>step</th><th>action</th>");
+        fields.forEach(f -> b.append("<th>").append(esc(f)).append("</th>"));
+        b.append("</tr>\n");
+        JsonNode prev = null;
+        for (JsonNode s : steps) {
+            JsonNode state = s.path("state");
+            b.append("<tr><td class=\"num\">").append(esc(text(s.path("step")))).append("</td>");
+            cell(text(s.path("action")));
+            for (String f : fields) {
+                JsonNode v = state.get(f);
+                boolean changed = prev != null && !java.util.Objects.equals(prev.get(f), v);
+                b.append("<td class=\"val").append(changed ? " changed" : "").append("\">")
+                        .append(v == null ? "" : json(v)).append("</td>");
+            }
+            b.append("</tr>\n");
+            prev = state;
+        }
+        b.append("</table></div>\n");
+    }
+
+    private void check(Results.Saved r) {
+        if (!heading("sec-check", "Models (TLC)", r, "vhostcheck check")) {
+            return;
+        }
+        b.append("<table id=\"models\">\n<tr><th>model</th><th>expected</th><th>outcome</th><th>distinct states</th>")
+                .append("<th>verdict</th></tr>\n");
+        for (JsonNode m : r.data().get("models")) {
+            b.append("<tr>");
+            cell(text(m.path("name")));
+            cell(text(m.path("expected")));
+            cell(text(m.path("outcome")));
+            num(text(m.path("distinctStates")));
+            // results saved before check wrote "verdict" compare the outcome alone
+            verdict(m.has("verdict") ? text(m.get("verdict"))
+                    : text(m.path("expected")).equals(text(m.path("outcome"))) ? "OK" : "UNEXPECTED");
+            b.append("</tr>\n");
+        }
+        b.append("</table>\n</section>\n");
+    }
+
+    private void prove(Results.Saved r) {
+        if (!heading("sec-prove", "Proofs (KeY)", r, "vhostcheck prove")) {
+            return;
+        }
+        b.append("<table id=\"proofs\">\n<tr><th>class</th><th>method</th><th>expected</th><th>result</th>")
+                .append("<th>nodes</th><th>seconds</th><th>verdict</th></tr>\n");
+        for (JsonNode c : r.data().get("contracts")) {
+            b.append("<tr>");
+            cell(text(c.path("class")));
+            cell(text(c.path("method")));
+            cell(text(c.path("expected")));
+            cell(text(c.path("result")));
+            num(text(c.path("nodes")));
+            num(text(c.path("seconds")));
+            verdict(c.has("verdict") ? text(c.get("verdict"))
+                    : text(c.path("expected")).equals(text(c.path("result"))) ? "OK" : "UNEXPECTED");
+            b.append("</tr>\n");
+        }
+        b.append("</table>\n</section>\n");
+    }
+
+    private void conform(Results.Saved r) {
+        if (!heading("sec-conform", "Conformance", r, "vhostcheck conform")) {
+            return;
+        }
+        JsonNode suites = r.data().get("suites");
+        b.append("<table id=\"suites\">\n<tr><th>model</th><th>target</th><th>transitions</th><th>traces</th>")
+                .append("<th>mismatches</th><th>actions covered</th><th>seconds</th><th>verdict</th></tr>\n");
+        for (JsonNode s : suites) {
+            b.append("<tr>");
+            cell(text(s.path("model")));
+            cell(text(s.path("target")));
+            num(text(s.path("transitions")));
+            num(text(s.path("traces")));
+            num(text(s.path("mismatches")));
+            num(text(s.path("actionsCovered")) + "/" + text(s.path("actionsTotal")));
+            num(text(s.path("seconds")));
+            verdict(text(s.path("verdict")));
+            b.append("</tr>\n");
+        }
+        b.append("</table>\n");
+        coverage(suites);
+        b.append("</section>\n");
+    }
+
+    /** Transitions replayed per model, action and target; 0 and a skipped target stand out. */
+    private void coverage(JsonNode suites) {
+        List<String> targets = new ArrayList<>(TARGETS);
+        // model -> action -> target -> count; model -> target -> why it was skipped
+        Map<String, Map<String, Map<String, String>>> counts = new LinkedHashMap<>();
+        Map<String, Map<String, String>> skipped = new LinkedHashMap<>();
+        for (JsonNode s : suites) {
+            String model = text(s.path("model"));
+            String target = text(s.path("target"));
+            if (s.path("verdict").asText().equals("SKIPPED")) {
+                skipped.computeIfAbsent(model, k -> new LinkedHashMap<>()).put(target, text(s.path("skipped")));
+            }
+            if (s.path("actions").size() == 0) {
+                continue;
+            }
+            if (!targets.contains(target)) {
+                targets.add(target);
+            }
+            Map<String, Map<String, String>> byAction = counts.computeIfAbsent(model, k -> new LinkedHashMap<>());
+            for (Iterator<Map.Entry<String, JsonNode>> it = s.get("actions").fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> a = it.next();
+                byAction.computeIfAbsent(a.getKey(), k -> new LinkedHashMap<>()).put(target, text(a.getValue()));
+            }
+        }
+        b.append("<h3>Coverage: transitions replayed per action</h3>\n");
+        b.append("<table id=\"coverage\">\n<tr><th>model</th><th>action</th>");
+        targets.forEach(t -> b.append("<th>").append(esc(t)).append("</th>"));
+        b.append("</tr>\n");
+        for (Map.Entry<String, Map<String, Map<String, String>>> m : counts.entrySet()) {
+            for (Map.Entry<String, Map<String, String>> a : m.getValue().entrySet()) {
+                b.append("<tr>");
+                cell(m.getKey());
+                cell(a.getKey());
+                for (String t : targets) {
+                    String n = a.getValue().get(t);
+                    String why = skipped.getOrDefault(m.getKey(), Map.of()).get(t);
+                    if (n != null) {
+                        b.append("<td class=\"num").append(n.equals("0") ? " zero" : "").append("\">").append(esc(n)).append("</td>");
+                    } else if (why != null) {
+                        b.append("<td class=\"skipped\" title=\"").append(esc(why)).append("\">skipped</td>");
+                    } else {
+                        b.append("<td class=\"none\">-</td>"); // this model was not replayed against this target
+                    }
+                }
+                b.append("</tr>\n");
+            }
+        }
+        b.append("</table>\n");
+        if (counts.isEmpty()) {
+            b.append("<p>No suite in the results replays traces action by action.</p>\n");
+        }
+    }
+
+    private void drift(Results.Saved r) {
+        if (!heading("sec-drift", "Drift", r, "vhostcheck drift")) {
+            return;
+        }
+        JsonNode items = r.data().get("divergences");
+        if (items.isEmpty()) {
+            b.append("<p>No divergence: spec, Java and every kernel replayed agree.</p>\n");
+        }
+        b.append("<div class=\"scroll\"><table id=\"drift\">\n<tr><th>id</th><th>model</th><th>target</th><th>action</th>")
+                .append("<th>field</th><th>count</th><th>cause</th><th>explanation</th></tr>\n");
+        for (JsonNode i : items) {
+            boolean explained = i.hasNonNull("cause");
+            b.append("<tr").append(explained ? "" : " class=\"unexplained\"").append(">");
+            for (String f : List.of("id", "model", "target", "action")) {
+                b.append("<td class=\"nw\">").append(esc(text(i.path(f)))).append("</td>");
+            }
+            b.append("<td><code>").append(esc(text(i.path("field")))).append("</code></td>");
+            num(text(i.path("count")));
+            b.append("<td class=\"nw\">").append(esc(explained ? text(i.get("cause")) : "UNEXPLAINED")).append("</td>");
+            cell(text(i.path("explanation")));
+            b.append("</tr>\n");
+        }
+        b.append("</table></div>\n");
+        List<String> stale = new ArrayList<>();
+        r.data().path("unusedCauses").forEach(c -> stale.add(text(c)));
+        if (!stale.isEmpty()) {
+            b.append("<p class=\"unexpected\">Causes that explain no divergence any more: ")
+                    .append(esc(String.join(", ", stale))).append("</p>\n");
+        }
+        for (JsonNode s : r.data().path("skipped")) {
+            b.append("<p class=\"skipped\">SKIPPED: ").append(esc(text(s.path("model")))).append(" vs ")
+                    .append(esc(text(s.path("target")))).append(" was not replayed: ").append(esc(text(s.path("reason"))))
+                    .append("</p>\n");
+        }
+        b.append("</section>\n");
+    }
+
+    private void cell(String text) {
+        b.append("<td>").append(esc(text)).append("</td>");
+    }
+
+    private void num(String text) {
+        b.append("<td class=\"num\">").append(esc(text)).append("</td>");
+    }
+
+    private void verdict(String v) {
+        String c = switch (v) {
+            case "OK", "EXPLAINED" -> "ok";
+            case "SKIPPED" -> "skipped";
+            default -> "unexpected";
+        };
+        b.append("<td class=\"").append(c).append("\">").append(esc(v)).append("</td>");
+    }
+
+    /** A value as text: strings as they are (u64s are "0x..." strings), anything else as compact JSON, absent as "-". */
+    static String text(JsonNode v) {
+        if (v == null || v.isMissingNode() || v.isNull()) {
+            return "-";
+        }
+        return v.isTextual() ? v.textValue() : v.toString();
+    }
+
+    /** A value as escaped text that may wrap after a comma (compact JSON has no spaces to wrap at). */
+    static String json(JsonNode v) {
+        return esc(text(v)).replace(",", ",<wbr>");
+    }
+
+    /** Text for HTML content and quoted attribute values. */
+    static String esc(String s) {
+        StringBuilder o = new StringBuilder(s.length() + 16);
+        for (int k = 0; k < s.length(); k++) {
+            char c = s.charAt(k);
+            switch (c) {
+                case '&' -> o.append("&amp;");
+                case '<' -> o.append("&lt;");
+                case '>' -> o.append("&gt;");
+                case '"' -> o.append("&quot;");
+                case '\'' -> o.append("&#39;");
+                default -> o.append(c);
+            }
+        }
+        return o.toString();
+    }
+
+    /** An id fragment: input reduced to letters, digits, '-' and '_' (ids stay valid and stable). */
+    static String anchor(String s) {
+        String a = s.replaceAll("[^A-Za-z0-9_-]", "_");
+        return a.isEmpty() ? "_" : a;
+    }
+}

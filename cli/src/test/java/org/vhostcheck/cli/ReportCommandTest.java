@@ -1,0 +1,317 @@
+package org.vhostcheck.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code vhostcheck report} and the saved results it reads: each command saves its --json document;
+ * the page shows every section from them (committed real results, see
+ * src/test/resources/report/README.md), runs a section that has none, and refuses a corrupt one
+ * without touching the page already there.
+ */
+class ReportCommandTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Copies the committed results of these sections into home/target/results. */
+    static void fixtures(Path home, String... sections) {
+        try {
+            Files.createDirectories(home.resolve(Results.DIR));
+            for (String s : sections) {
+                try (InputStream in = ReportCommandTest.class.getResourceAsStream("/report/" + s + ".json")) {
+                    assertNotNull(in, "fixture report/" + s + ".json");
+                    Files.copy(in, Results.file(home, s), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The part of the page from {@code <table id="ID"} to its end, or null. */
+    static String table(String html, String id) {
+        return between(html, "<table id=\"" + id + "\"");
+    }
+
+    static String between(String html, String start) {
+        int a = html.indexOf(start);
+        return a < 0 ? null : html.substring(a, html.indexOf("</table>", a) + "</table>".length());
+    }
+
+    /** The rows of a table, header included. */
+    static int rows(String table) {
+        return table.split("<tr[ >]", -1).length - 1;
+    }
+
+    private static Path report(Path home, String... more) {
+        String[] args = Stream.concat(Stream.of("report", "--home", home.toString()), Stream.of(more)).toArray(String[]::new);
+        Cli r = Cli.run(args);
+        assertEquals(0, r.exit(), r.err());
+        Path index = Path.of(r.out().strip());
+        assertTrue(index.endsWith("index.html") && Files.isRegularFile(index), r.out());
+        return index;
+    }
+
+    @Test
+    void eachRunSavesItsJsonDocumentWithTimeAndCommit(@TempDir Path dir) throws IOException {
+        Path home = Cli.copyHome(dir.resolve("home"));
+        Cli r = Cli.run("check", "--home", home.toString(), "--json", "U64Laws_NoCarry");
+        assertEquals(0, r.exit(), r.err());
+        JsonNode saved = JSON.readTree(Files.readString(Results.file(home, "check")));
+        assertEquals("check", saved.get("section").asText());
+        Instant at = Instant.parse(saved.get("generated").asText());
+        assertTrue(Math.abs(at.getEpochSecond() - Instant.now().getEpochSecond()) < 600, at.toString());
+        assertEquals(Results.commit(home) != null, saved.has("commit"), "the commit only where git knows one");
+        assertEquals(r.json(), saved.get("data"), "data is the --json document");
+        JsonNode cx = saved.get("data").get("models").get(0).get("counterexample");
+        assertEquals("Init", cx.get(0).get("action").asText());
+        assertTrue(cx.get(0).get("state").get("x").asText().startsWith("0x"), cx.toString()); // violated by an initial state
+        assertEquals("OK", saved.get("data").get("models").get(0).get("verdict").asText());
+
+        // conform counts transitions per action, next to the fields it had
+        Files.createDirectories(home.resolve("conformance"));
+        Files.writeString(home.resolve("conformance/drift.json"), "{\"causes\":[]}");
+        Path graph = dir.resolve("u64reg.ndjson");
+        assertEquals(0, Cli.run("export", "--home", home.toString(), "U64Reg", "--graph", "-o", graph.toString()).exit());
+        Cli c = Cli.run("conform", "--home", home.toString(), "--json", "--trace", graph.toString());
+        assertEquals(0, c.exit(), c.err());
+        JsonNode suite = JSON.readTree(Files.readString(Results.file(home, "conform"))).get("data").get("suites").get(0);
+        assertEquals(c.json().get("suites").get(0), suite);
+        long sum = 0;
+        for (JsonNode n : suite.get("actions")) {
+            assertTrue(n.asLong() > 0, suite.toString());
+            sum += n.asLong();
+        }
+        assertEquals(suite.get("transitions").asLong(), sum, suite.toString());
+        assertEquals(suite.get("actionsTotal").asInt(), suite.get("actions").size());
+    }
+
+    @Test
+    void commitIsHeadInAGitCheckoutAndAbsentElsewhere(@TempDir Path dir) throws IOException, InterruptedException {
+        assertNull(Results.commit(dir), "a temporary folder is no checkout");
+        if (Files.exists(Cli.HOME.resolve(".git"))) {
+            Process p = new ProcessBuilder("git", "rev-parse", "HEAD").directory(Cli.HOME.toFile()).start();
+            String head = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            assertEquals(0, p.waitFor());
+            assertEquals(head, Results.commit(Cli.HOME));
+        }
+    }
+
+    @Test
+    void pageShowsEverySectionFromTheSavedResults(@TempDir Path dir) throws IOException {
+        Path home = dir.resolve("home");
+        fixtures(home, "triage", "check", "prove", "conform", "drift");
+        Path index = report(home);
+        assertEquals(home.resolve(ReportCommand.OUT).resolve("index.html"), index, "the default place");
+        String html = Files.readString(index);
+
+        String verdicts = table(html, "verdicts");
+        assertEquals(1 + 4, rows(verdicts));
+        for (String c : List.of("v-confirmed", "v-refuted", "v-inconclusive", "v-not-modelled")) {
+            assertTrue(verdicts.contains("<td class=\"" + c + "\">"), c);
+        }
+        // F005: INCONCLUSIVE where CONFIRMED was expected
+        assertTrue(verdicts.contains("<td class=\"unexpected\">CONFIRMED</td>"), verdicts);
+        // claims are input: their markup is text
+        assertTrue(verdicts.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;quotes&#39;"), verdicts);
+        assertTrue(verdicts.contains("<li>&lt;img src=x onerror=alert(1)&gt;</li>"), verdicts);
+        assertFalse(html.contains("<script") || html.contains("<img") || html.contains("<b>"), "no markup from input");
+        assertTrue(verdicts.contains("<tr id=\"claim-X_1_\">"), "ids from input are reduced to safe characters");
+
+        // the counterexample of a claim, and of each violated model of check
+        assertEquals(3, html.split("<table class=\"counterexample\"", -1).length - 1);
+        String iotlb = between(html, "<table class=\"counterexample\" id=\"cx-check-Iotlb_NoLastCheck\"");
+        assertNotNull(iotlb, html);
+        List<List<String>> cells = cells(iotlb);
+        assertEquals(List.of("step", "action", "maps", "segs", "req", "ret", "spun", "translated"), cells.get(0));
+        assertEquals("2|Update", cells.get(2).get(0) + "|" + cells.get(2).get(1));
+        // step 2 (Update) changes the maps only: that cell and no other is marked
+        assertEquals(List.of("maps"), changed(iotlb, cells.get(0)).get(2));
+        assertEquals(List.of(), changed(iotlb, cells.get(0)).get(1), "the first state has no step before it");
+        assertTrue(cells.get(2).get(2).contains("&quot;start&quot;:&quot;0x2000&quot;,<wbr>&quot;last&quot;:&quot;0x1fff&quot;"), cells.get(2).get(2));
+        String f001 = between(html, "<table class=\"counterexample\" id=\"cx-claim-F001\"");
+        assertEquals(List.of("dirty", "marked", "logWritten"), changed(f001, cells(f001).get(0)).get(5),
+                "F001's last step (UsedWrite) dirties a page and writes the log");
+
+        String models = table(html, "models");
+        assertEquals(1 + 2, rows(models));
+        assertTrue(models.contains("<td>violates:Inv_NoInvertedRange</td><td class=\"num\">11</td><td class=\"ok\">OK</td>"), models);
+
+        String proofs = table(html, "proofs");
+        assertEquals(1 + 4, rows(proofs));
+        assertTrue(proofs.contains("<td>org.vhostcheck.ref.U64NoCarry</td><td>addOverflows</td><td>open</td><td>open</td>"), proofs);
+
+        String coverage = table(html, "coverage");
+        assertTrue(coverage.contains("<th>java</th><th>linux-6.1</th><th>linux-6.12</th>"), coverage);
+        assertEquals(1 + 3 + 9 + 7, rows(coverage), "Iotlb, DirtyLog and U64Reg actions");
+        assertTrue(coverage.contains("<td>Iotlb</td><td>Translate</td><td class=\"num\">243</td><td class=\"num\">243</td>"
+                + "<td class=\"num\">243</td>"), coverage);
+        assertTrue(coverage.contains("<td>DirtyLog</td><td>UsedWrite</td><td class=\"num zero\">0</td>"), "never exercised stands out");
+        assertTrue(coverage.contains("<td>U64Reg</td><td>AddReg</td><td class=\"num\">456</td><td class=\"none\">-</td>"
+                + "<td class=\"none\">-</td>"), "U64Reg has no kernel part");
+
+        String drift = table(html, "drift");
+        assertEquals(1 + 80, rows(drift));
+        assertTrue(drift.contains("<td class=\"nw\">D4253daee</td>"), drift);
+        assertTrue(drift.contains("<td class=\"nw\">dirtylog-6.12-model-on-6.1</td>"), drift);
+
+        // one self-contained file: no script, no stylesheet or image to fetch, links only within the page
+        assertFalse(Pattern.compile("<[a-z]+[^>]*\\ssrc=").matcher(html).find() || html.contains("<link"),
+                "nothing loaded from elsewhere");
+        Matcher href = Pattern.compile("href=\"([^\"]*)\"").matcher(html);
+        while (href.find()) {
+            assertTrue(href.group(1).startsWith("#"), href.group());
+        }
+        assertTrue(html.contains("Generated ") && html.contains("(not a git checkout)"), "the header says when and at which commit");
+    }
+
+    /** The text of every cell, row by row (header first). */
+    static List<List<String>> cells(String table) {
+        List<List<String>> out = new java.util.ArrayList<>();
+        for (String row : table.split("<tr[ >]")) {
+            if (!row.contains("<td") && !row.contains("<th")) {
+                continue;
+            }
+            Matcher m = Pattern.compile("<t[dh][^>]*>(.*?)</t[dh]>").matcher(row);
+            List<String> r = new java.util.ArrayList<>();
+            while (m.find()) {
+                r.add(m.group(1));
+            }
+            out.add(r);
+        }
+        return out;
+    }
+
+    /** Per row (header = row 0), the columns whose cell has the class "changed". */
+    static List<List<String>> changed(String table, List<String> header) {
+        List<List<String>> out = new java.util.ArrayList<>();
+        for (String row : table.split("<tr[ >]")) {
+            if (!row.contains("<td") && !row.contains("<th")) {
+                continue;
+            }
+            Matcher m = Pattern.compile("<t[dh]( class=\"([^\"]*)\")?[^>]*>").matcher(row);
+            List<String> r = new java.util.ArrayList<>();
+            int k = 0;
+            while (m.find()) {
+                if (m.group(2) != null && List.of(m.group(2).split(" ")).contains("changed")) {
+                    r.add(header.get(k));
+                }
+                k++;
+            }
+            out.add(r);
+        }
+        return out;
+    }
+
+    @Test
+    void aSectionNeverRunSaysSo(@TempDir Path dir) throws IOException {
+        Path home = dir.resolve("home");
+        fixtures(home, "check", "prove", "conform", "drift");
+        String html = Files.readString(report(home, "-o", dir.resolve("out").toString()));
+        assertNull(table(html, "verdicts"));
+        assertTrue(html.contains("<section id=\"sec-triage\">\n<h2>Claim verdicts</h2>\n<p class=\"not-run\">not run"), html);
+        assertFalse(Files.exists(Results.file(home, "triage")), "nothing made up for it");
+        assertTrue(Files.exists(dir.resolve("out/index.html")));
+    }
+
+    @Test
+    void aSectionWithoutSavedResultIsRunNow(@TempDir Path dir) throws IOException {
+        Path home = Cli.copyHome(dir.resolve("home"));
+        // a manifest of two quick models, so that "every CI model" takes seconds
+        ObjectNode manifest = (ObjectNode) JSON.readTree(Files.readString(home.resolve("spec/manifest.json")));
+        ArrayNode keep = JSON.createArrayNode();
+        manifest.get("models").forEach(m -> {
+            if (m.get("name").asText().startsWith("U64Laws")) {
+                keep.add(m);
+            }
+        });
+        manifest.set("models", keep);
+        Files.writeString(home.resolve("spec/manifest.json"), manifest.toPrettyString());
+        fixtures(home, "prove", "conform", "drift");
+        String html = Files.readString(report(home));
+        JsonNode saved = JSON.readTree(Files.readString(Results.file(home, "check")));
+        assertEquals(3, saved.get("data").get("models").size(), "the check that ran now was saved");
+        String models = table(html, "models");
+        assertEquals(1 + 3, rows(models));
+        assertTrue(models.contains("<td>U64Laws_SignedLt</td>"), models);
+        assertNotNull(between(html, "<table class=\"counterexample\" id=\"cx-check-U64Laws_NoCarry\""), html);
+        // the saved prove result was used as it was
+        assertEquals(new String(ReportCommandTest.class.getResourceAsStream("/report/prove.json").readAllBytes(),
+                StandardCharsets.UTF_8), Files.readString(Results.file(home, "prove")));
+    }
+
+    @Test
+    void aCorruptSavedResultIsBadInputAndThePageStays(@TempDir Path dir) throws IOException {
+        Path home = dir.resolve("home");
+        fixtures(home, "triage", "check", "prove", "conform", "drift");
+        Path out = Files.createDirectories(dir.resolve("out"));
+        Files.writeString(out.resolve("index.html"), "<p>the page of an earlier run</p>");
+        Files.writeString(out.resolve("notes.txt"), "kept");
+        Path prove = Results.file(home, "prove");
+        String whole = Files.readString(prove);
+        Files.writeString(prove, whole.substring(0, whole.length() / 2));
+        assertBad(home, out, prove + ": not valid JSON: ");
+
+        fixtures(home, "prove");
+        Files.copy(Results.file(home, "check"), Results.file(home, "drift"), StandardCopyOption.REPLACE_EXISTING);
+        assertBad(home, out, Results.file(home, "drift") + ": not a saved drift result: \"section\" is \"check\"");
+
+        fixtures(home, "drift");
+        Files.writeString(Results.file(home, "triage"), "{\"section\":\"triage\",\"generated\":\"now\",\"data\":{\"claims\":{}}}");
+        assertBad(home, out, Results.file(home, "triage") + ": data.claims must be an array");
+    }
+
+    /** Exit 2 with one line that starts as given, and the output folder exactly as it was. */
+    private static void assertBad(Path home, Path out, String start) throws IOException {
+        Map<String, byte[]> before = files(out);
+        String line = Cli.run("report", "--home", home.toString(), "-o", out.toString()).assertBadInput();
+        assertTrue(line.startsWith("vhostcheck: " + start), line);
+        Map<String, byte[]> after = files(out);
+        assertEquals(before.keySet(), after.keySet(), "no file added or removed");
+        before.forEach((f, b) -> assertArrayEquals(b, after.get(f), f + " unchanged"));
+    }
+
+    private static Map<String, byte[]> files(Path dir) throws IOException {
+        Map<String, byte[]> m = new TreeMap<>();
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path p : s.toList()) {
+                m.put(p.getFileName().toString(), Files.readAllBytes(p));
+            }
+        }
+        return m;
+    }
+
+    @Test
+    void anOutputThatIsAFileIsBadInput(@TempDir Path dir) throws IOException {
+        Path home = dir.resolve("home");
+        fixtures(home, "triage", "check", "prove", "conform", "drift");
+        Path file = Files.writeString(dir.resolve("plain"), "x");
+        String line = Cli.run("report", "--home", home.toString(), "-o", file.toString()).assertBadInput();
+        assertTrue(line.contains(file + ": not a directory"), line);
+        assertEquals("x", Files.readString(file));
+    }
+}
