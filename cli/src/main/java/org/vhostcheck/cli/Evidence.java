@@ -56,6 +56,40 @@ final class Evidence {
         boolean reproduced() {
             return skipped == null && mismatches == 0;
         }
+
+        /**
+         * When the only divergence is the harness dying under AddressSanitizer at the counterexample's last step (the
+         * one that reaches the violating state), in a stack through drivers/vhost: the report's gist (what and where),
+         * else null. That is the kernel doing what the model says, e.g. writing past a ring: the sanitizer stops it.
+         */
+        String sanitizerAtLastStep(int steps) {
+            if (skipped != null || mismatches != 1 || divergences.size() != 1) {
+                return null;
+            }
+            Divergence d = divergences.get(0);
+            String report = d.actual();
+            // trace lines: 1 header, 2 Init, then one per step: the last step is line steps + 2
+            if (!d.field().equals("(kernel crash)") || d.line() != steps + 2 || !report.contains("ERROR: AddressSanitizer: ")) {
+                return null;
+            }
+            List<String> gist = new ArrayList<>();
+            List<String> frames = new ArrayList<>();
+            for (String line : report.split("\n")) {
+                String t = line.strip();
+                if (t.startsWith("SUMMARY: AddressSanitizer: ")) {
+                    gist.add(0, t.substring("SUMMARY: AddressSanitizer: ".length()).split(" ")[0]);
+                } else if (t.matches("(READ|WRITE) of size \\d+ .*")) {
+                    gist.add(t.replaceFirst(" at 0x[0-9a-f]+ thread.*", ""));
+                } else if (t.matches("#\\d+ 0x[0-9a-f]+ in \\S+ drivers/vhost/.*") && frames.size() < 4) {
+                    String[] w = t.split(" ");
+                    frames.add(w[3] + " (" + w[4] + ")");
+                }
+                if (t.startsWith("allocated by") || t.startsWith("freed by")) {
+                    break; // the stacks after this are the allocation's, not the faulting access's
+                }
+            }
+            return frames.isEmpty() || gist.isEmpty() ? null : String.join(", ", gist) + " in " + String.join(" <- ", frames);
+        }
     }
 
     final Main main;

@@ -210,6 +210,11 @@ final class TriageCommand implements Callable<Integer> {
                 evidence.add("Kernel: the counterexample replayed through the real " + kernel + " functions "
                         + "(conformance/kernel): " + r.transitions() + " steps, every state equal to the model's, the "
                         + "violating one included.");
+            } else if (r.sanitizerAtLastStep(today.steps()) != null) {
+                evidence.add("Kernel: the counterexample replayed through the real " + kernel + " functions "
+                        + "(conformance/kernel): the first " + (today.steps() - 1) + " steps equal the model's, and at the "
+                        + "violating step AddressSanitizer stops the kernel code: " + r.sanitizerAtLastStep(today.steps())
+                        + ".");
             } else {
                 missing.add("the real " + kernel + " functions do not reproduce the counterexample: " + first(r));
             }
@@ -229,19 +234,27 @@ final class TriageCommand implements Callable<Integer> {
                     evidence.add(String.format(Locale.ROOT, "TLC: the broken model %s%s violates %s after %d steps: the "
                             + "invariant catches the claimed bug.", broken, c.guard() == null ? ""
                             : " (guard " + c.guard() + " removed)", c.invariant(), b.steps()));
-                    String target = c.versions() != null && !c.versions().isEmpty() ? c.versions().get(c.versions().size() - 1) : kernel;
-                    Evidence.KernelReplay r = target.equals("none") ? null : ev.replay(b, target);
-                    if (r != null && r.skipped() != null) {
-                        evidence.add("Kernel: the broken model's counterexample was not replayed through " + target
-                                + " (" + r.skipped() + ").");
-                    } else if (r != null && !r.reproduced()) {
-                        evidence.add("Kernel: the broken model's counterexample through the real " + target
-                                + " functions diverges: " + first(r) + " (today's kernel does not take that step).");
-                    } else if (r != null && r.reproduced()) {
-                        missing.add("the real " + target + " functions reproduce the broken model's counterexample: "
-                                + "today's kernel may lack the guard");
+                    // the kernels whose code has the guard must refuse the broken model's counterexample
+                    List<String> targets = c.guard() == null || c.versions() == null ? List.of()
+                            : c.versions().stream().filter(ev.guards.get(c.guard()).inKernel()::contains).toList();
+                    ArrayNode replays = row.putArray("kernelReplays");
+                    for (String target : targets) {
+                        Evidence.KernelReplay r = ev.replay(b, target);
+                        if (r == null) {
+                            continue;
+                        }
+                        replays.add(replayJson(r));
+                        if (r.skipped() != null) {
+                            evidence.add("Kernel: the broken model's counterexample was not replayed through " + target
+                                    + " (" + r.skipped() + ").");
+                        } else if (r.reproduced()) {
+                            missing.add("the real " + target + " functions reproduce the broken model's counterexample, "
+                                    + "though guards.json says " + target + " has guard " + c.guard());
+                        } else {
+                            evidence.add("Kernel: the broken model's counterexample through the real " + target
+                                    + " functions diverges " + first(r) + ": today's kernel does not take that step.");
+                        }
                     }
-                    row.set("kernelReplay", replayJson(r));
                 } else {
                     missing.add("the broken model " + broken + " does not violate " + c.invariant() + " ("
                             + b.result().outcome() + "): the invariant does not show the claimed bug at these bounds");
@@ -322,7 +335,8 @@ final class TriageCommand implements Callable<Integer> {
             return r.mismatches() + " mismatching steps";
         }
         Divergence d = r.divergences().get(0);
+        String actual = d.actual().split("\n")[0];
         return "at " + d.action() + " (trace line " + d.line() + ") " + d.field() + ": model " + d.expected()
-                + ", kernel " + d.actual();
+                + ", kernel " + actual;
     }
 }
