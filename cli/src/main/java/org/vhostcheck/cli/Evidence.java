@@ -1,6 +1,9 @@
 package org.vhostcheck.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -152,6 +155,9 @@ final class Evidence {
 
     /** Proves every named contract not proven yet in this process, in one KeY run; unknown names are bad input. */
     void prove(Set<String> contracts) throws KeyLoadException {
+        if (contracts.isEmpty()) {
+            return;
+        }
         Set<String> known = expectations().stream().map(Expectation::key).collect(Collectors.toSet());
         Set<String> todo = new TreeSet<>();
         for (String c : contracts) {
@@ -193,6 +199,15 @@ final class Evidence {
      * model no trace actions: nothing to replay). The counterexample is rebuilt with its action parameters first.
      */
     KernelReplay replay(Check c, String target) {
+        return replay(c, target, null);
+    }
+
+    /**
+     * As above for a broken model's counterexample: its trace header gets {@code guard}'s value of the guard's
+     * with-model, since the kernel machines model today's kernel (they refuse a header with a guard removed) and the
+     * question is whether today's kernel takes the broken model's steps.
+     */
+    KernelReplay replay(Check c, String target, Guards.Guard guard) {
         if (!c.violated() || !KernelMachines.has(c.model().spec())) {
             return null;
         }
@@ -204,6 +219,9 @@ final class Evidence {
                 throw new VhostcheckException(out.getParent() + ": cannot create: " + e.getMessage());
             }
             exporter.counterexample(c.model(), manifest.specDir(), c.result().trace(), out);
+            if (guard != null) {
+                withGuard(out, guard);
+            }
             main.progress().accept("replay the counterexample of " + c.model().name() + " through " + target + " ...");
             SuiteResult s;
             try {
@@ -213,6 +231,25 @@ final class Evidence {
             }
             return new KernelReplay(target, s.transitions(), s.mismatches(), s.divergences(), s.skipped());
         });
+    }
+
+    /** Sets the guard's constant in a trace header to its with-model's value (a TLA+ boolean or number). */
+    private void withGuard(Path trace, Guards.Guard guard) {
+        try {
+            List<String> lines = new ArrayList<>(java.nio.file.Files.readAllLines(trace));
+            ObjectNode header = (ObjectNode) Main.JSON.readTree(lines.get(0));
+            JsonNode constants = header.get("constants");
+            if (constants instanceof ObjectNode o && o.has(guard.name())) {
+                String v = Guards.constants(manifest.specDir().resolve(model(guard.pairs().get(0).with()).config()))
+                        .get(guard.name()).substring(2);
+                o.set(guard.name(), v.equals("TRUE") || v.equals("FALSE") ? BooleanNode.valueOf(v.equals("TRUE"))
+                        : LongNode.valueOf(Long.parseLong(v)));
+                lines.set(0, new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(header));
+                org.vhostcheck.model.AtomicFile.writeLines(trace, lines);
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new VhostcheckException(trace + ": cannot set guard " + guard.name() + " in the header: " + e.getMessage());
+        }
     }
 
     /** The model's bounds in one line: the config's value constants (not the guard switches) and the states seen. */

@@ -80,7 +80,7 @@ final class ReviewCommand implements Callable<Integer> {
                         .append(without.steps()).append(" steps:\n").append(TraceTable.render(without.result().trace()));
                 ArrayNode replays = row.putArray("kernelReplays");
                 for (String target : g.inKernel()) {
-                    Evidence.KernelReplay r = ev.replay(without, target);
+                    Evidence.KernelReplay r = ev.replay(without, target, g);
                     if (r == null) {
                         continue;
                     }

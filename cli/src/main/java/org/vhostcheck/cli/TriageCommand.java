@@ -239,7 +239,7 @@ final class TriageCommand implements Callable<Integer> {
                             : c.versions().stream().filter(ev.guards.get(c.guard()).inKernel()::contains).toList();
                     ArrayNode replays = row.putArray("kernelReplays");
                     for (String target : targets) {
-                        Evidence.KernelReplay r = ev.replay(b, target);
+                        Evidence.KernelReplay r = ev.replay(b, target, ev.guards.get(c.guard()));
                         if (r == null) {
                             continue;
                         }

@@ -229,13 +229,17 @@ class ReportCommandTest {
 
     @Test
     void aSectionNeverRunSaysSo(@TempDir Path dir) throws IOException {
+        // report runs a missing section, so a page without one comes only from the renderer given fewer sections
         Path home = dir.resolve("home");
         fixtures(home, "check", "prove", "conform", "drift");
-        String html = Files.readString(report(home, "-o", dir.resolve("out").toString()));
+        java.util.Map<String, Results.Saved> saved = new java.util.LinkedHashMap<>();
+        for (String s : List.of("check", "prove", "conform", "drift")) {
+            saved.put(s, Results.load(home, s));
+        }
+        String html = HtmlReport.render(saved, "2026-11-30T00:00:00Z", null);
         assertNull(table(html, "verdicts"));
         assertTrue(html.contains("<section id=\"sec-triage\">\n<h2>Claim verdicts</h2>\n<p class=\"not-run\">not run"), html);
         assertFalse(Files.exists(Results.file(home, "triage")), "nothing made up for it");
-        assertTrue(Files.exists(dir.resolve("out/index.html")));
     }
 
     @Test
@@ -251,7 +255,7 @@ class ReportCommandTest {
         });
         manifest.set("models", keep);
         Files.writeString(home.resolve("spec/manifest.json"), manifest.toPrettyString());
-        fixtures(home, "prove", "conform", "drift");
+        fixtures(home, "triage", "prove", "conform", "drift");
         String html = Files.readString(report(home));
         JsonNode saved = JSON.readTree(Files.readString(Results.file(home, "check")));
         assertEquals(3, saved.get("data").get("models").size(), "the check that ran now was saved");
