@@ -54,7 +54,7 @@ class ReportBrowserTest {
         assertTrue(dom.contains("<h1>vhostcheck report</h1>"), dom);
         String verdicts = ReportCommandTest.table(dom, "verdicts");
         assertNotNull(verdicts, dom);
-        assertEquals(1 + 4, ReportCommandTest.rows(verdicts));
+        assertEquals(1 + 7, ReportCommandTest.rows(verdicts));
         // the claim's markup arrived as text: no element was made from it
         assertTrue(verdicts.contains("&lt;script&gt;alert(\"x\")&lt;/script&gt;"), verdicts);
         assertFalse(dom.contains("<script") || dom.contains("<b>") || dom.contains("<img"), "no element from input");

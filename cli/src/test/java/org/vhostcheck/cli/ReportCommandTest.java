@@ -130,12 +130,12 @@ class ReportCommandTest {
         String html = Files.readString(index);
 
         String verdicts = table(html, "verdicts");
-        assertEquals(1 + 4, rows(verdicts));
+        assertEquals(1 + 7, rows(verdicts));
         for (String c : List.of("v-confirmed", "v-refuted", "v-inconclusive", "v-not-modelled")) {
             assertTrue(verdicts.contains("<td class=\"" + c + "\">"), c);
         }
-        // F005: INCONCLUSIVE where CONFIRMED was expected
-        assertTrue(verdicts.contains("<td class=\"unexpected\">CONFIRMED</td>"), verdicts);
+        // the escaping probe: NOT MODELLED where REFUTED was expected
+        assertTrue(verdicts.contains("<td class=\"unexpected\">REFUTED</td>"), verdicts);
         // claims are input: their markup is text
         assertTrue(verdicts.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;quotes&#39;"), verdicts);
         assertTrue(verdicts.contains("<li>&lt;img src=x onerror=alert(1)&gt;</li>"), verdicts);
@@ -143,7 +143,7 @@ class ReportCommandTest {
         assertTrue(verdicts.contains("<tr id=\"claim-X_1_\">"), "ids from input are reduced to safe characters");
 
         // the counterexample of a claim, and of each violated model of check
-        assertEquals(3, html.split("<table class=\"counterexample\"", -1).length - 1);
+        assertEquals(4, html.split("<table class=\"counterexample\"", -1).length - 1, "F001, F005 and two of check");
         String iotlb = between(html, "<table class=\"counterexample\" id=\"cx-check-Iotlb_NoLastCheck\"");
         assertNotNull(iotlb, html);
         List<List<String>> cells = cells(iotlb);
@@ -155,7 +155,7 @@ class ReportCommandTest {
         assertTrue(cells.get(2).get(2).contains("&quot;start&quot;:&quot;0x2000&quot;,<wbr>&quot;last&quot;:&quot;0x1fff&quot;"), cells.get(2).get(2));
         String f001 = between(html, "<table class=\"counterexample\" id=\"cx-claim-F001\"");
         assertEquals(List.of("dirty", "marked", "logWritten"), changed(f001, cells(f001).get(0)).get(5),
-                "F001's last step (UsedWrite) dirties a page and writes the log");
+                "F001's last step (DeviceWrite) dirties a page and writes the log");
 
         String models = table(html, "models");
         assertEquals(1 + 2, rows(models));
