@@ -252,18 +252,27 @@ final class Evidence {
         }
     }
 
-    /** The model's bounds in one line: the config's value constants (not the guard switches) and the states seen. */
+    /**
+     * The model's bounds in one line: the config's value constants (not the guard switches; the sets it takes from its
+     * MC module are named by the module) and the number of states TLC saw.
+     */
     String bounds(Check c) {
         Map<String, String> consts = Guards.constants(manifest.specDir().resolve(c.model().config()));
         List<String> parts = new ArrayList<>();
         consts.forEach((k, v) -> {
             String val = v.substring(v.indexOf(' ') + 1);
-            if (!val.equals("TRUE") && !val.equals("FALSE")) {
-                parts.add(k + (v.startsWith("<-") ? " <- " : " = ") + val);
+            if (v.startsWith("= ") && !val.equals("TRUE") && !val.equals("FALSE")) {
+                parts.add(k + " = " + val);
             }
         });
-        return c.model().config() + " (" + String.join(", ", parts) + "): " + c.result().distinctStates()
-                + " distinct states, all explored";
+        parts.add("sets from " + c.model().module() + ".tla");
+        return String.format(Locale.ROOT, "%s (%s): %,d distinct states, all explored", c.model().config(),
+                String.join(", ", parts), c.result().distinctStates());
+    }
+
+    /** "1 step", "5 steps". */
+    static String steps(int n) {
+        return n + (n == 1 ? " step" : " steps");
     }
 
     /** A counterexample as JSON steps {step, action, state}. */

@@ -77,7 +77,7 @@ final class ReviewCommand implements Callable<Integer> {
             row.set("counterexample", without.violated() ? TriageCommand.counterexample(without) : null);
             if (without.violated()) {
                 cex.append("\nBroken: ").append(p.without()).append(" violates ").append(p.invariant()).append(" after ")
-                        .append(without.steps()).append(" steps:\n").append(TraceTable.render(without.result().trace()));
+                        .append(Evidence.steps(without.steps())).append(":\n").append(TraceTable.render(without.result().trace()));
                 ArrayNode replays = row.putArray("kernelReplays");
                 for (String target : g.inKernel()) {
                     Evidence.KernelReplay r = ev.replay(without, target, g);

@@ -184,8 +184,8 @@ final class TriageCommand implements Callable<Integer> {
                     + "mask this claim's mechanism.");
         }
         if (today.violated()) {
-            evidence.add(String.format(Locale.ROOT, "TLC: %s (%s) violates %s after %d steps (%d distinct states, %.1f s); "
-                            + "the counterexample is below.", c.model(), kernel, c.invariant(), today.steps(),
+            evidence.add(String.format(Locale.ROOT, "TLC: %s (%s) violates %s after %s (%d distinct states, %.1f s); "
+                            + "the counterexample is below.", c.model(), kernel, c.invariant(), Evidence.steps(today.steps()),
                     today.result().distinctStates(), today.result().seconds()));
             row.set("counterexample", counterexample(today));
             row.put("counterexampleText", "  counterexample (" + c.model() + ", " + c.invariant() + "):\n"
@@ -231,9 +231,9 @@ final class TriageCommand implements Callable<Integer> {
             } else {
                 Evidence.Check b = ev.check(broken, c.invariant());
                 if (b.violated()) {
-                    evidence.add(String.format(Locale.ROOT, "TLC: the broken model %s%s violates %s after %d steps: the "
+                    evidence.add(String.format(Locale.ROOT, "TLC: the broken model %s%s violates %s after %s: the "
                             + "invariant catches the claimed bug.", broken, c.guard() == null ? ""
-                            : " (guard " + c.guard() + " removed)", c.invariant(), b.steps()));
+                            : " (guard " + c.guard() + " removed)", c.invariant(), Evidence.steps(b.steps())));
                     // the kernels whose code has the guard must refuse the broken model's counterexample
                     List<String> targets = c.guard() == null || c.versions() == null ? List.of()
                             : c.versions().stream().filter(ev.guards.get(c.guard()).inKernel()::contains).toList();
