@@ -98,9 +98,8 @@ final class ReviewCommand implements Callable<Integer> {
                 }
             }
             if (with.holds()) {
-                cex.append(String.format(Locale.ROOT, "Fixed: %s holds %s: all %d distinct states at %s (bounded, not a "
-                        + "proof for larger sizes).%n", p.with(), p.invariant(), with.result().distinctStates(),
-                        ev.bounds(with)));
+                cex.append(String.format(Locale.ROOT, "Fixed: %s holds %s at %s (bounded, not a proof for larger "
+                        + "sizes).%n", p.with(), p.invariant(), ev.bounds(with)));
             }
         }
         text.append('\n').append(table.render()).append(cex);

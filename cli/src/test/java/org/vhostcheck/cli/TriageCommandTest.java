@@ -15,14 +15,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code vhostcheck triage}: verdicts are computed from fresh runs, one claim of each kind (a finding CONFIRMED
- * through the kernel harness, a seed claim REFUTED with TLC, KeY and the broken model, a CVE NOT MODELLED), and a
+ * through the kernel harness, a CVE REFUTED with TLC, KeY, the broken model and both kernels, a CVE NOT MODELLED), and a
  * claim whose broken model does not show the bug is INCONCLUSIVE, not REFUTED, and fails its expectation (exit 1).
  */
 class TriageCommandTest {
 
     @Test
     void verdictsOfEachKindAreComputed() {
-        Cli r = Cli.run("triage", "--json", "F001", "SEED000-0004", "CVE-2018-16880");
+        Cli r = Cli.run("triage", "--json", "F001", "CVE-2013-0311", "CVE-2018-16880");
         assertEquals(0, r.exit(), r.err() + r.out());
         Map<String, JsonNode> byId = new HashMap<>();
         r.json().get("claims").forEach(c -> byId.put(c.get("id").asText(), c));
@@ -45,15 +45,15 @@ class TriageCommandTest {
         assertTrue(kernel.get("reproduced").asBoolean(), kernel.toString());
         assertEquals(steps.size() - 1, kernel.get("transitions").asInt(), "every step of the counterexample replayed");
 
-        JsonNode seed = byId.get("SEED000-0004");
+        JsonNode seed = byId.get("CVE-2013-0311");
         assertEquals("REFUTED", seed.get("verdict").asText(), seed.toString());
         assertTrue(seed.get("counterexample").isNull());
         Map<String, String> proofs = new HashMap<>();
         seed.get("proofs").forEach(p -> proofs.put(p.get("contract").asText(), p.get("result").asText()));
-        assertEquals("closed", proofs.get("org.vhostcheck.ref.Iotlb.addRange"));
-        assertEquals("open", proofs.get("org.vhostcheck.ref.IotlbNoLastCheck.addRange"));
+        assertEquals("closed", proofs.get("org.vhostcheck.ref.Iotlb.trMin"));
+        assertEquals("open", proofs.get("org.vhostcheck.ref.IotlbNoLenClamp.trMin"));
         String ev = seed.get("evidence").toString();
-        assertTrue(ev.contains("Iotlb_Umem_NoLastCheck (guard LastChecked removed) violates Inv_NoInvertedRange"), ev);
+        assertTrue(ev.contains("Iotlb_NoLenClamp (guard LenClamped removed) violates Inv_NoPartialSuccess"), ev);
         assertTrue(ev.contains("diverges"), "the real kernel refuses the broken model's step: " + ev);
         assertEquals(2, seed.get("kernelReplays").size(), "both kernels have the guard: " + seed);
         seed.get("kernelReplays").forEach(k -> assertFalse(k.get("reproduced").asBoolean(), k.toString()));
