@@ -127,6 +127,8 @@ class ReportCommandTest {
         fixtures(home, "triage", "check", "prove", "conform", "drift");
         Path index = report(home);
         assertEquals(home.resolve(ReportCommand.OUT).resolve("index.html"), index, "the default place");
+        assertTrue(Files.getPosixFilePermissions(index).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ),
+                "a page others (a web server) can read, not createTempFile's 0600");
         String html = Files.readString(index);
 
         String verdicts = table(html, "verdicts");
