@@ -1,7 +1,6 @@
 package org.vhostcheck.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -30,7 +29,6 @@ import org.vhostcheck.model.Guards;
 import org.vhostcheck.model.Manifest;
 import org.vhostcheck.model.TlcResult;
 import org.vhostcheck.model.TlcRunner;
-import org.vhostcheck.model.TraceState;
 import org.vhostcheck.model.VhostcheckException;
 
 /**
@@ -273,22 +271,5 @@ final class Evidence {
     /** "1 step", "5 steps". */
     static String steps(int n) {
         return n + (n == 1 ? " step" : " steps");
-    }
-
-    /** A counterexample as JSON steps {step, action, state}. */
-    static ArrayNode steps(List<TraceState> trace) {
-        ArrayNode a = Main.JSON.createArrayNode();
-        for (TraceState s : trace) {
-            ObjectNode o = a.addObject();
-            o.put("step", s.number());
-            o.put("action", action(s));
-            o.set("state", s.view());
-        }
-        return a;
-    }
-
-    /** TLC names a step "SetMemTable line 240, col 5 to ... of module DirtyLog": the action is the first word. */
-    static String action(TraceState s) {
-        return s.action().split(" ")[0];
     }
 }

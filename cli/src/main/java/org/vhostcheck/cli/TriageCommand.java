@@ -306,7 +306,7 @@ final class TriageCommand implements Callable<Integer> {
         ObjectNode o = Main.JSON.createObjectNode();
         o.put("model", c.model().name());
         o.put("invariant", c.invariant());
-        o.set("steps", Evidence.steps(c.result().trace()));
+        o.set("steps", CheckCommand.counterexample(c.result().trace()));
         return o;
     }
 
