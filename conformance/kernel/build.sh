@@ -9,9 +9,15 @@
 #    part.conf verbs: extract FILE FN..., compile FILE, header FILE NAME (a kernel header copied into the
 #    build under its include name), include DIR, unpack PATH..., cflags FLAGS.
 #    A part.conf line that starts with a target name ("linux-6.12: extract ...") is read for that target only.
+# Environment:
+#    VHC_EDITS=<dir>  a kernel mutant or patch (edit.pl's edits): each edit is applied to the build copy of its
+#                     function; only the parts an edit touches are built (listed in <workdir>/<target>/edited-parts);
+#                     an edit that does not apply, or whose function no part builds, is one line and exit 4.
+#    VHC_OBJCACHE=<dir> where compiled objects are kept by the hash of their inputs (default <workdir>/objcache):
+#                     a mutant's build points it at the pristine build's so that unchanged units are not compiled again.
 # Kernel code goes only under <workdir> (the build directory), never into the repository.
 # Exit codes: 0 built; 3 the Debian packages could not be fetched (the caller reports the kernel
-# suites as SKIPPED); 1 anything else (a function that moved, a compile error).
+# suites as SKIPPED); 4 an edit (VHC_EDITS) does not apply; 1 anything else (a function that moved, a compile error).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 target=${1:?usage: build.sh <target> <workdir>}
@@ -72,7 +78,7 @@ if [ ! -f "$deps/.done" ]; then
 	done
 	touch "$deps/.done"
 fi
-libdir=$(dirname "$(find "$deps" -name 'libcjson.so*' | head -1)")
+libdir=$(dirname "$(find "$deps/" -name 'libcjson.so*' | head -1)")
 
 # ---- 3: parts ----
 case "$target" in
@@ -81,6 +87,23 @@ linux-*) kv=$(echo "${target#linux-}" | awk -F. '{ printf "%d%02d", $1, $2 }') ;
 esac
 bin="$work/$target/bin"
 mkdir -p "$bin"
+edits=${VHC_EDITS:-}
+objs=${VHC_OBJCACHE:-$work/objcache}
+mkdir -p "$objs"
+if [ -n "$edits" ]; then
+	rm -f "$edits/applied"
+	touch "$edits/applied"
+	: >"$work/$target/edited-parts"
+fi
+# edit <kernel file> <unit>: apply the edits of that file to the unit (exit 4 when one does not apply)
+edit() {
+	[ -n "$edits" ] || return 0
+	perl "$here/edit.pl" "$edits" "$target" "$1" "$2" || exit $?
+}
+# does an edit name this kernel file?
+edits_file() {
+	[ -n "$edits" ] && cut -f2 "$edits"/*.meta 2>/dev/null | grep -qxF "$1"
+}
 CFLAGS=(-g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 	-fno-strict-aliasing -fwrapv-pointer -std=gnu11 -Wall -Wno-unused-function -Wno-unused-variable
 	-Wno-unused-but-set-variable -Wno-pointer-sign -Wno-address-of-packed-member -DVHC_LINUX="$kv")
@@ -93,7 +116,9 @@ for conf in $(ls "$here"/parts/*/part.conf 2>/dev/null); do
 	mkdir -p "$gen"
 	units=()
 	units_h=()
+	incs_edited=()
 	k=0
+	applied0=$( [ -n "$edits" ] && wc -l <"$edits/applied" || echo 0)
 	while read -r verb file rest; do
 		# "linux-X.Y: <line>": a line for one target only (a function that exists in one version)
 		case "$verb" in
@@ -111,9 +136,19 @@ for conf in $(ls "$here"/parts/*/part.conf 2>/dev/null); do
 				awk -v want="$rest" -v file="$file" -f "$here/extract.awk" "$src/$file"
 			} >"$out.tmp"
 			mv "$out.tmp" "$out"
+			edit "$file" "$out"
 			units+=("$out") ;;
 		compile)
-			units+=("$src/$file") ;;
+			if edits_file "$file"; then
+				# an edited whole file is compiled from a copy (its own directory searched for its includes)
+				mkdir -p "$gen/edited/$(dirname "$file")"
+				cp "$src/$file" "$gen/edited/$file"
+				edit "$file" "$gen/edited/$file"
+				incs_edited+=(-iquote "$src/$(dirname "$file")")
+				units+=("$gen/edited/$file")
+			else
+				units+=("$src/$file")
+			fi ;;
 		header)
 			# a kernel header used as it is: copied under the include name given ("header
 			# include/linux/vhost_iotlb.h linux/vhost_iotlb.h"), searched after our shims
@@ -122,7 +157,13 @@ for conf in $(ls "$here"/parts/*/part.conf 2>/dev/null); do
 			units_h+=("$gen/include/$rest") ;;
 		esac
 	done < <(grep -v '^[[:space:]]*#' "$conf" | grep -v '^[[:space:]]*$')
-	incs=()
+	if [ -n "$edits" ] && [ "$(wc -l <"$edits/applied")" = "$applied0" ]; then
+		# a mutant or patch builds only the parts it touches
+		rm -f "$bin/vhc-$part" "$bin/vhc-$part.inputs"
+		continue
+	fi
+	[ -n "$edits" ] && echo "$part" >>"$work/$target/edited-parts"
+	incs=("${incs_edited[@]}")
 	while read -r _ dir; do incs+=(-I "$src/$dir"); done < <(awk '$1 == "include"' "$conf")
 	extra=$(awk '$1 == "cflags" { $1 = ""; print }' "$conf")
 	# compile only when an input changed: the units, our part and line loop, this script, the flags, the version
@@ -132,12 +173,40 @@ for conf in $(ls "$here"/parts/*/part.conf 2>/dev/null); do
 		echo "build.sh: $target $part is up to date" >&2
 		continue
 	fi
+	# each unit on its own, its object kept by the hash of what it is compiled from (the unit, every header of
+	# ours and of the part's include copies, the flags, the kernel version): a mutant recompiles only what it edits
+	hsum=$( { find "$pdir" "$here/common" "$gen/include" -name '*.h' -type f | sort | xargs -r cat;
+		echo "${CFLAGS[*]} $extra ${incs[*]} $version $target"; } | md5sum | cut -c1-32)
+	ofiles=()
+	pids=()
+	for u in "$here/common/harness.c" "$pdir"/*.c "${units[@]}"; do
+		o="$objs/$(basename "$u" .c)-$( { cat "$u"; echo "$hsum"; } | md5sum | cut -c1-32).o"
+		ofiles+=("$o")
+		[ -f "$o" ] && continue
+		# shellcheck disable=SC2086
+		( gcc "${CFLAGS[@]}" $extra -I "$pdir" -I "$here/common" -I "$gen/include" "${incs[@]}" -I "$deps/usr/include" \
+			-c -o "$o.$$.tmp" "$u" && mv "$o.$$.tmp" "$o" ) &
+		pids+=($!)
+		# at most as many compilers as cores
+		if [ "${#pids[@]}" -ge "$(nproc)" ]; then wait "${pids[0]}" || exit 1; pids=("${pids[@]:1}"); fi
+	done
+	for p in "${pids[@]}"; do wait "$p" || exit 1; done
 	# shellcheck disable=SC2086
-	gcc "${CFLAGS[@]}" $extra -I "$pdir" -I "$here/common" -I "$gen/include" "${incs[@]}" -I "$deps/usr/include" \
-		-o "$bin/vhc-$part.tmp" "$here/common/harness.c" "$pdir"/*.c "${units[@]}" \
-		-L "$libdir" -Wl,-rpath,"$libdir" -lcjson
+	gcc "${CFLAGS[@]}" $extra -o "$bin/vhc-$part.tmp" "${ofiles[@]}" -L "$libdir" -Wl,-rpath,"$libdir" -lcjson
 	mv "$bin/vhc-$part.tmp" "$bin/vhc-$part"
 	echo "$sum" >"$bin/vhc-$part.inputs"
 	echo "build.sh: $target $part -> $bin/vhc-$part" >&2
 done
+if [ -n "$edits" ]; then
+	# every edit must have applied somewhere: one whose function no part builds changes nothing
+	for m in "$edits"/*.meta; do
+		[ -e "$m" ] || continue
+		n=$(basename "$m" .meta)
+		if ! grep -q "^$n " "$edits/applied"; then
+			IFS=$'\t' read -r label efile fn <"$m"
+			echo "mutant $label: $target $efile $fn: no harness part builds this function (conformance/kernel/parts/*/part.conf)" >&2
+			exit 4
+		fi
+	done
+fi
 echo "$version"

@@ -8,8 +8,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code vhostcheck all}: check, prove, conform (with drift) and triage, the HTML report, then one summary. */
-@Command(name = "all", mixinStandardHelpOptions = true, description = "Run check (CI models), prove, conform, drift and triage, write the HTML report, then summarise.")
+/** {@code vhostcheck all}: check, prove, conform (with drift), triage and mutate, the HTML report, then one summary. */
+@Command(name = "all", mixinStandardHelpOptions = true, description = "Run check (CI models), prove, conform, drift, triage and the kernel mutants, write the HTML report, then summarise.")
 final class AllCommand implements Callable<Integer> {
     @ParentCommand
     private Main main;
@@ -24,6 +24,7 @@ final class AllCommand implements Callable<Integer> {
                 ProveCommand.run(main)));
         reports.addAll(ConformCommand.run(main));
         reports.add(TriageCommand.run(main, List.of()));
+        reports.add(MutateCommand.run(main));
         java.util.Map<String, Results.Saved> saved = new java.util.LinkedHashMap<>();
         reports.forEach(r -> saved.put(r.section(), Results.save(main.home(), r)));
         java.nio.file.Path page = ReportCommand.write(main.home(), main.home().resolve(ReportCommand.OUT), saved);

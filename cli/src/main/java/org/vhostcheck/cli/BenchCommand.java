@@ -1,5 +1,6 @@
 package org.vhostcheck.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -33,7 +34,8 @@ import picocli.CommandLine.ParentCommand;
     "Measure throughput: TLC, trace export, Java and kernel replay, KeY.",
     "Per exportable CI model: TLC checking (distinct states/s), TLC edge export (transitions/s), Java replay",
     "(transitions/s) and replay/TLC (replay over export transitions/s), replay through each kernel harness",
-    "(transitions/s); the harness build time per kernel; KeY seconds per contract."})
+    "(transitions/s); the harness build time per kernel; KeY seconds per contract; every guard mutant of both",
+    "kernels (vhostcheck mutate): the mutation score and the seconds per mutant."})
 final class BenchCommand implements Callable<Integer> {
     @ParentCommand
     private Main main;
@@ -138,11 +140,36 @@ final class BenchCommand implements Callable<Integer> {
             c.put("seconds", p.seconds());
         }
         doc.put("keySeconds", Main.round(total));
+        // every guard mutant of both kernels: the mutation score and the time per mutant (build, replays)
+        main.progress().accept("bench: building and replaying every guard mutant ...");
+        long m0 = System.nanoTime();
+        Report mutants = MutateCommand.run(main);
+        double mutateSeconds = (System.nanoTime() - m0) / 1e9;
+        JsonNode rows = mutants.json().get("mutants");
+        double build = 0;
+        double most = 0;
+        for (JsonNode r : rows) {
+            build += r.get("buildSeconds").asDouble();
+            most = Math.max(most, r.get("seconds").asDouble());
+        }
+        int n = Math.max(1, rows.size());
+        ObjectNode mut = doc.putObject("mutants");
+        mut.set("score", mutants.json().get("score"));
+        mut.put("seconds", Main.round(mutateSeconds));
+        mut.put("secondsPerMutant", Main.round(mutateSeconds / n));
+        mut.put("buildSecondsPerMutant", Main.round(build / n));
+        mut.put("mostSeconds", Main.round(most));
+        String mutLine = String.format(Locale.ROOT, "guard mutants: %d of %d killed, %d of %d match their broken model; "
+                        + "%.0f s in all, %.1f s a mutant (build %.1f s), at most %.1f s%n",
+                mutants.json().get("score").get("guard").get("killed").asInt(), rows.size(),
+                mutants.json().get("score").get("matchesBrokenModel").get("matched").asInt(),
+                mutants.json().get("score").get("matchesBrokenModel").get("total").asInt(),
+                mutateSeconds, mutateSeconds / n, build / n, most);
         if (json) {
             main.printJson(doc);
         } else {
             main.out.print(table.render() + "\n" + builds.render() + "\n" + key.render()
-                    + String.format(Locale.ROOT, "KeY: %d contracts, %.1f s in all%n", proofs.size(), total));
+                    + String.format(Locale.ROOT, "KeY: %d contracts, %.1f s in all%n", proofs.size(), total) + mutLine);
         }
         return Main.AS_EXPECTED;
     }

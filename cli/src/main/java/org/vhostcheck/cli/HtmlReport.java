@@ -70,7 +70,8 @@ final class HtmlReport {
                         : " at commit <code id=\"commit\">" + esc(commit) + "</code>").append("</p>\n");
         b.append("<nav><a href=\"#sec-triage\">verdicts</a><a href=\"#sec-counterexamples\">counterexamples</a>")
                 .append("<a href=\"#sec-check\">models</a><a href=\"#sec-prove\">proofs</a>")
-                .append("<a href=\"#sec-conform\">conformance</a><a href=\"#sec-drift\">drift</a></nav>\n");
+                .append("<a href=\"#sec-conform\">conformance</a><a href=\"#sec-drift\">drift</a>")
+                .append("<a href=\"#sec-mutate\">kernel mutants</a></nav>\n");
         sources(saved);
         b.append("</header>\n");
         triage(saved.get("triage"));
@@ -79,6 +80,7 @@ final class HtmlReport {
         prove(saved.get("prove"));
         conform(saved.get("conform"));
         drift(saved.get("drift"));
+        mutate(saved.get("mutate"));
         b.append("</body>\n</html>\n");
     }
 
@@ -232,6 +234,38 @@ final class HtmlReport {
             b.append("</tr>\n");
         }
         b.append("</table>\n</section>\n");
+    }
+
+    /** Kernel mutants: each guard removed from the real source, killed by the suites or not, equal to its broken model or not. */
+    private void mutate(Results.Saved r) {
+        if (!heading("sec-mutate", "Kernel mutants", r, "vhostcheck mutate")) {
+            return;
+        }
+        JsonNode score = r.data().path("score");
+        b.append("<p id=\"mutation-score\">Mutation score: ").append(esc(text(score.path("guard").path("killed")))).append(" of ")
+                .append(esc(text(score.path("guard").path("total")))).append(" guard mutants killed by the replay suites; ")
+                .append(esc(text(score.path("matchesBrokenModel").path("matched")))).append(" of ")
+                .append(esc(text(score.path("matchesBrokenModel").path("total"))))
+                .append(" replay their broken model with no divergence.</p>\n");
+        b.append("<div class=\"scroll\"><table id=\"mutants\">\n<tr><th>mutant</th><th>target</th><th>where</th><th>killed</th>")
+                .append("<th>first divergence</th><th>matches broken model</th><th>why not</th><th>seconds</th></tr>\n");
+        for (JsonNode m : r.data().path("mutants")) {
+            b.append("<tr>");
+            cell(text(m.path("id")));
+            cell(text(m.path("target")));
+            cell(text(m.path("file")) + " " + text(m.path("function")) + (m.path("line").isNull() ? "" : ":" + text(m.path("line"))));
+            verdict(m.path("killed").asBoolean() ? "OK" : text(m.path("reason")).startsWith("SKIPPED") ? "SKIPPED" : "SURVIVED");
+            JsonNode f = m.path("firstDivergence");
+            cell(f.isObject() ? text(f.path("model")) + " line " + text(f.path("line")) + " " + text(f.path("action")) + ": "
+                    + text(f.path("field")) + " spec " + text(f.path("spec")) + ", mutant " + text(f.path("kernel")) : "");
+            JsonNode mb = m.path("matchesBrokenModel");
+            b.append("<td class=\"").append(mb.isNull() ? "skipped" : mb.asBoolean() ? "ok" : "unexpected").append("\">")
+                    .append(mb.isNull() ? "n/a" : mb.asBoolean() ? "yes" : "no").append("</td>");
+            cell(m.path("reason").isNull() ? "" : text(m.path("reason")));
+            num(text(m.path("seconds")));
+            b.append("</tr>\n");
+        }
+        b.append("</table></div>\n</section>\n");
     }
 
     private void prove(Results.Saved r) {

@@ -22,6 +22,11 @@ public final class KernelMachines {
     private KernelMachines() {
     }
 
+    /** The specs a harness part replays. */
+    public static java.util.List<String> specsOf(String part) {
+        return BY_SPEC.entrySet().stream().filter(e -> e.getValue().name().equals(part)).map(Map.Entry::getKey).sorted().toList();
+    }
+
     public static boolean has(String spec) {
         return BY_SPEC.containsKey(spec);
     }

@@ -40,6 +40,15 @@ public final class Replayer {
 
     /** Replays `file` against the Java model (target "java") or a kernel harness (target "linux-6.12", ...). */
     public static SuiteResult replay(Path file, String target) {
+        return replay(file, target, null, false);
+    }
+
+    /**
+     * Replays `file` against a kernel target through the given build (a kernel mutant or patch; null: the
+     * target's pristine build). With {@code stopAtFirst} the replay ends at the first divergence (a mutant
+     * is killed by one).
+     */
+    public static SuiteResult replay(Path file, String target, Kernels.Build build, boolean stopAtFirst) {
         long t0 = System.nanoTime();
         long transitions = 0;
         long traces = 0;
@@ -72,7 +81,7 @@ public final class Replayer {
                     m = Machines.create(spec, h.path("constants"));
                 } else {
                     KernelMachines.Part part = KernelMachines.part(spec);
-                    Kernels.Build b = Kernels.build(target);
+                    Kernels.Build b = build != null ? build : Kernels.build(target);
                     if (!b.available()) {
                         throw new VhostcheckException(target + " is not available: " + b.unavailable());
                     }
@@ -139,6 +148,9 @@ public final class Replayer {
                     if (counts.merge(d.key(), 1L, Long::sum) == 1 || divergences.size() < KEEP) {
                         divergences.add(d);
                     }
+                    if (stopAtFirst) {
+                        break;
+                    }
                     try {
                         m.restore(state);
                     } catch (BadTraceException e) {
@@ -162,6 +174,29 @@ public final class Replayer {
                 (int) specActions.stream().filter(covered::contains).count(), specActions.size(),
                 (System.nanoTime() - t0) / 1e9, divergences,
                 specActions.stream().filter(a -> !covered.contains(a)).toList(), counts, null, actions);
+    }
+
+    /** The spec a trace file is of (its header line), checked as {@link #replay} checks it. */
+    public static String specOf(Path file) {
+        try (BufferedReader in = Files.newBufferedReader(file)) {
+            String first = in.readLine();
+            if (first == null) {
+                throw bad(file, 1, "empty file, expected a header line");
+            }
+            JsonNode h = json(file, 1, first);
+            if (!Exporter.FORMAT.equals(h.path("format").asText())) {
+                throw bad(file, 1, "header: format must be \"" + Exporter.FORMAT + "\"");
+            }
+            String spec = h.path("spec").asText("");
+            if (spec.isEmpty()) {
+                throw bad(file, 1, "header: no \"spec\"");
+            }
+            return spec;
+        } catch (NoSuchFileException e) {
+            throw new VhostcheckException(file + ": no such trace file");
+        } catch (IOException e) {
+            throw new VhostcheckException(file + ": cannot read: " + e.getMessage());
+        }
     }
 
     private static Divergence stepAndCompare(Machine m, String action, JsonNode params, JsonNode expected, long line) {

@@ -20,7 +20,7 @@ public final class Manifest {
     public record Entry(String name, String spec, String module, String config, String purpose,
                         String expected, Long distinctStates, String kernel, boolean deep,
                         String traceConfig, String simulateConfig, int simulateCount, int simulateDepth,
-                        boolean today) {
+                        boolean today, List<String> kernels) {
         public Path modulePath(Path specDir) {
             return specDir.resolve(module + ".tla");
         }
@@ -73,7 +73,7 @@ public final class Manifest {
         List<Entry> list = new ArrayList<>();
         Set<String> names = new LinkedHashSet<>();
         Set<String> known = Set.of("name", "spec", "module", "config", "purpose", "expected",
-                "distinctStates", "kernel", "deep", "traceConfig", "simulateConfig", "simulateCount", "simulateDepth", "today");
+                "distinctStates", "kernel", "deep", "traceConfig", "simulateConfig", "simulateCount", "simulateDepth", "today", "kernels");
         for (int k = 0; k < models.size(); k++) {
             JsonNode m = models.get(k);
             String where = file + ": models[" + k + "]";
@@ -115,9 +115,17 @@ public final class Manifest {
                     deep != null && deep.booleanValue(),
                     text(m, "traceConfig", where, false), text(m, "simulateConfig", where, false),
                     positive(m, "simulateCount", 1000, where), positive(m, "simulateDepth", 50, where),
-                    today != null && today.booleanValue());
+                    today != null && today.booleanValue(), kernels(m, where));
             if (e.today() && "none".equals(e.kernel())) {
                 throw new VhostcheckException(where + ": a model of today's kernel names its kernel (\"kernel\")");
+            }
+            if (!e.today() && m.has("kernels")) {
+                throw new VhostcheckException(where + ": only a model of today's kernel (\"today\": true) lists the kernels it equals");
+            }
+            if (e.today() && e.kernels().isEmpty()) {
+                e = new Entry(e.name(), e.spec(), e.module(), e.config(), e.purpose(), e.expected(), e.distinctStates(),
+                        e.kernel(), e.deep(), e.traceConfig(), e.simulateConfig(), e.simulateCount(), e.simulateDepth(),
+                        true, List.of(e.kernel()));
             }
             if (checkFilesExist) {
                 Path dir = file.getParent();
@@ -147,6 +155,25 @@ public final class Manifest {
                             + String.join(", ", entries.stream().map(Entry::name).toList()) + ")")));
         }
         return out;
+    }
+
+    /** "kernels": the kernel targets whose code a model of today's kernel equals (default: its "kernel"). */
+    private static List<String> kernels(JsonNode m, String where) {
+        JsonNode v = m.get("kernels");
+        if (v == null) {
+            return List.of();
+        }
+        if (!v.isArray() || v.isEmpty()) {
+            throw new VhostcheckException(where + ": kernels must be a non-empty array of kernel targets such as \"linux-6.12\"");
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonNode k : v) {
+            if (!k.isTextual() || !k.textValue().matches("linux-\\d+\\.\\d+")) {
+                throw new VhostcheckException(where + ": kernels: '" + k.asText() + "' is not a kernel target such as \"linux-6.12\"");
+            }
+            out.add(k.textValue());
+        }
+        return List.copyOf(out);
     }
 
     private static int positive(JsonNode m, String field, int dflt, String where) {

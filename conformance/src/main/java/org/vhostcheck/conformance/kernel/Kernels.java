@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.vhostcheck.model.Project;
+import org.vhostcheck.model.VhostcheckException;
 
 /**
  * The kernel targets (conformance/kernel/kernels.conf) and their harness builds. A target is built
@@ -17,10 +18,18 @@ import org.vhostcheck.model.Project;
 public final class Kernels {
     public static final List<String> TARGETS = List.of("linux-6.1", "linux-6.12");
 
-    /** What building a target gave: the Debian version it was built from, or why it is unavailable. */
-    public record Build(String target, String version, Path bin, String unavailable, double seconds) {
+    /**
+     * What building a target gave: the Debian version it was built from, or why it is unavailable; for an edited
+     * build (a kernel mutant or patch) the harness parts it rebuilt (the others are the pristine build's), else null.
+     */
+    public record Build(String target, String version, Path bin, String unavailable, double seconds, List<String> parts) {
         public boolean available() {
             return unavailable == null;
+        }
+
+        /** Whether this build has the named harness part (an edited build has only the parts its edits touch). */
+        public boolean has(String part) {
+            return parts == null || parts.contains(part);
         }
 
         public Path exe(String part) {
@@ -61,6 +70,79 @@ public final class Kernels {
      * vhostcheck.kernel.version.TARGET sets it for {@link #build(Path, String)}). Not cached.
      */
     public static Build build(Path home, Path work, String target, String version) {
+        return build(home, work, target, version, null, null);
+    }
+
+    /**
+     * A kernel changed by {@code edits} (a mutant, a patch), built into {@code <home>/target/mutants/<id>}: the
+     * pristine build of the target comes first (never touched), the edited build takes its unpacked tree, its
+     * packages and its compiled objects, and rebuilds only the parts the edits touch ({@link Build#parts()}).
+     * An edit that does not apply is one line naming the mutant, the target, the file and the function.
+     */
+    public static Build buildEdited(Path home, String target, String id, List<KernelEdit> edits) {
+        Build pristine = build(home, target);
+        if (!pristine.available()) {
+            return pristine;
+        }
+        Path pw = workDir(home);
+        Path work = home.resolve("target/mutants").resolve(id.replaceAll("[^A-Za-z0-9_.@-]", "_"));
+        try {
+            Files.createDirectories(work.resolve(target));
+            link(work.resolve("debs"), pw.resolve("debs"));
+            link(work.resolve("deps"), pw.resolve("deps"));
+            link(work.resolve(target).resolve("src"), pw.resolve(target).resolve("src"));
+        } catch (IOException x) {
+            throw new KernelCrash("preparing " + work + ": " + x.getMessage());
+        }
+        Path dir = work.resolve(target).resolve("edits");
+        KernelEdit.write(dir, edits);
+        return build(home, work, target, pristine.version(), dir, pw.resolve("objcache"));
+    }
+
+    /** The kernel-file line of each edit of an edited build (in the order given to {@link #buildEdited}), null if not applied. */
+    public static List<Integer> editLines(Build b) {
+        Path applied = b.bin().getParent().resolve("edits").resolve("applied");
+        java.util.TreeMap<Integer, Integer> byEdit = new java.util.TreeMap<>();
+        try {
+            for (String l : Files.readAllLines(applied, StandardCharsets.UTF_8)) {
+                String[] f = l.trim().split(" ");
+                if (f.length == 2) {
+                    byEdit.putIfAbsent(Integer.parseInt(f[0]), Integer.parseInt(f[1]));
+                }
+            }
+        } catch (IOException | NumberFormatException x) {
+            return List.of();
+        }
+        List<Integer> out = new java.util.ArrayList<>();
+        int n = byEdit.isEmpty() ? 0 : byEdit.lastKey();
+        for (int k = 1; k <= n; k++) {
+            out.add(byEdit.get(k));
+        }
+        return out;
+    }
+
+    private static void link(Path link, Path to) throws IOException {
+        if (Files.isSymbolicLink(link) && Files.readSymbolicLink(link).equals(to)) {
+            return;
+        }
+        deleteTree(link);
+        Files.createSymbolicLink(link, to);
+    }
+
+    /** Deletes a file, a symbolic link (not what it points to) or a folder with everything in it. */
+    static void deleteTree(Path p) throws IOException {
+        if (Files.isSymbolicLink(p) || Files.isRegularFile(p)) {
+            Files.delete(p);
+        } else if (Files.isDirectory(p)) {
+            try (var s = Files.walk(p)) {
+                for (Path q : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(q);
+                }
+            }
+        }
+    }
+
+    private static Build build(Path home, Path work, String target, String version, Path edits, Path objcache) {
         if (!TARGETS.contains(target)) {
             throw new KernelCrash("unknown kernel target '" + target + "' (known: " + String.join(", ", TARGETS) + ")");
         }
@@ -75,18 +157,32 @@ public final class Kernels {
             if (version != null) {
                 pb.environment().put("VHC_VERSION_" + target.replace('-', '_').replace('.', '_'), version);
             }
+            if (edits != null) {
+                pb.environment().put("VHC_EDITS", edits.toString());
+            }
+            if (objcache != null) {
+                pb.environment().put("VHC_OBJCACHE", objcache.toString());
+            }
             Process p = pb.start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             int rc = p.waitFor();
             String err = Files.readString(log, StandardCharsets.UTF_8).strip();
             double secs = (System.nanoTime() - t0) / 1e9;
             if (rc == 3) {
-                b = new Build(target, null, null, lastLine(err), secs);
+                b = new Build(target, null, null, lastLine(err), secs, null);
+            } else if (rc == 4) {
+                // a kernel edit that does not apply: build.sh's one line names the mutant, target, file and function
+                throw new VhostcheckException(lastLine(err));
             } else if (rc != 0) {
                 throw new KernelCrash("building the " + target + " harness failed (exit " + rc + "; log " + log + "):\n"
                         + tail(err));
             } else {
-                b = new Build(target, out, work.resolve(target).resolve("bin"), null, secs);
+                List<String> parts = null;
+                if (edits != null) {
+                    parts = Files.readAllLines(work.resolve(target).resolve("edited-parts"), StandardCharsets.UTF_8).stream()
+                            .filter(l -> !l.isBlank()).toList();
+                }
+                b = new Build(target, out, work.resolve(target).resolve("bin"), null, secs, parts);
             }
         } catch (IOException e) {
             throw new KernelCrash("building the " + target + " harness: " + e.getMessage());

@@ -1,0 +1,323 @@
+package org.vhostcheck.conformance.mutate;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import org.vhostcheck.conformance.Conformance;
+import org.vhostcheck.conformance.Divergence;
+import org.vhostcheck.conformance.KernelMachines;
+import org.vhostcheck.conformance.Replayer;
+import org.vhostcheck.conformance.SuiteResult;
+import org.vhostcheck.conformance.kernel.Kernels;
+import org.vhostcheck.model.Guards;
+import org.vhostcheck.model.Manifest;
+import org.vhostcheck.model.VhostcheckException;
+
+/**
+ * Runs kernel mutants against the replay suites. A mutant is built (only the harness parts its edits touch,
+ * in its own work directory: {@link Kernels#buildEdited}) and
+ * <ul>
+ * <li><b>killed</b> when a suite of today's models of that kernel (graph and simulation traces; these replay
+ *     through the pristine kernel with no divergence: manifest "kernels") diverges on the mutant; the first
+ *     divergence is kept;</li>
+ * <li><b>matches its broken model</b> when the traces of today's model of that kernel with the guard's switch set
+ *     as in the guard pair's without-model (a config derived here: nothing else changed, TypeOK only) replay
+ *     through the mutant with no divergence: the broken model is the kernel minus that guard.</li>
+ * </ul>
+ */
+public final class Mutation {
+    /** Where a mutant was first seen: the suite, the trace line, the step's action and the field that differs. */
+    public record FirstDivergence(String model, String trace, long line, String action, String field, String expected,
+                                  String actual) {
+    }
+
+    /** One edit's place in the kernel: file, function and the line in the file the edit starts at. */
+    public record Place(String file, String function, Integer line) {
+    }
+
+    /** The outcome of one mutant on one kernel. */
+    public record Result(String id, String kind, String guard, String target, String what, List<Place> edits,
+                         List<String> parts, boolean killed, FirstDivergence firstDivergence, Boolean matchesBrokenModel,
+                         List<String> brokenModels, String reason, double buildSeconds, double seconds) {
+    }
+
+    /** A replay suite: a model's trace files (its state graph, its simulation traces), exported when first asked for. */
+    public record Suite(String model, String spec, java.util.function.Supplier<List<Path>> files) {
+        public static Suite of(String model, String spec, List<Path> traces) {
+            return new Suite(model, spec, () -> traces);
+        }
+
+        public List<Path> traces() {
+            return files.get();
+        }
+    }
+
+    private static final Pattern INVARIANT = Pattern.compile("^\\s*INVARIANTS?\\b.*");
+
+    private final Path home;
+    private final Manifest manifest;
+    private final Guards guards;
+    private final Consumer<String> progress;
+    private final Conformance conformance;
+    private final Map<String, Suite> suites = new LinkedHashMap<>();
+
+    /** Only these models of today's kernel (their suites, and the broken models derived from them); null: all. */
+    private final java.util.Set<String> only;
+
+    public Mutation(Path home, Consumer<String> progress) {
+        this(home, progress, null);
+    }
+
+    /** A mutation run restricted to the named models of today's kernel (unknown or not today's: bad input). */
+    public Mutation(Path home, Consumer<String> progress, List<String> models) {
+        this.home = home;
+        this.manifest = Manifest.load(home);
+        this.guards = Guards.load(manifest);
+        this.progress = progress == null ? s -> { } : progress;
+        this.conformance = new Conformance(home, this.progress);
+        if (models != null && !models.isEmpty()) {
+            for (Manifest.Entry e : manifest.select(models, false)) {
+                if (!e.today() || !e.exportable() || !KernelMachines.has(e.spec())) {
+                    throw new VhostcheckException("model " + e.name() + " is not an exported model of today's kernel with a kernel "
+                            + "harness part: its suites cannot kill a mutant");
+                }
+            }
+            this.only = java.util.Set.copyOf(models);
+        } else {
+            this.only = null;
+        }
+    }
+
+    public Guards guards() {
+        return guards;
+    }
+
+    /** The suites of today's models of a kernel target (those of the given specs): every exported model of today's kernel that equals it. */
+    public List<Suite> todaysSuites(String target, List<String> specs) {
+        List<Suite> out = new ArrayList<>();
+        for (Manifest.Entry e : manifest.select(null, false)) {
+            if (e.today() && e.exportable() && e.kernels().contains(target) && specs.contains(e.spec())
+                    && (only == null || only.contains(e.name()))) {
+                out.add(suite(e));
+            }
+        }
+        return out;
+    }
+
+    private Suite suite(Manifest.Entry e) {
+        return suites.computeIfAbsent(e.name(), n -> {
+            List<List<Path>> once = new ArrayList<>();
+            return new Suite(e.name(), e.spec(), () -> {
+                if (once.isEmpty()) {
+                    Conformance.Traces t = conformance.export(manifest, e);
+                    once.add(List.of(t.graph(), t.sim()));
+                }
+                return once.get(0);
+            });
+        });
+    }
+
+    /** One guard mutant on one kernel, killed by today's suites of that kernel. */
+    public Result run(GuardMutants.Mutant m, String target) {
+        return run(m, target, null);
+    }
+
+    /** One guard mutant on one kernel; {@code killSuites} null: today's suites of that kernel (only those of touched parts run). */
+    public Result run(GuardMutants.Mutant m, String target, List<Suite> killSuites) {
+        long t0 = System.nanoTime();
+        Guards.Guard g = guards.get(m.guard());
+        progress.accept("mutate " + m.id() + " on " + target + ": building the mutant kernel ...");
+        Kernels.Build b = Kernels.buildEdited(home, target, m.id() + "." + target, m.editsFor(target));
+        List<Place> places = places(m, target, b);
+        if (!b.available()) {
+            return new Result(m.id(), "guard", g.name(), target, m.what(), places, List.of(), false, null, null, List.of(),
+                    "SKIPPED: " + target + " is not available: " + b.unavailable(), b.seconds(), secs(t0));
+        }
+        List<String> specs = new ArrayList<>();
+        for (String part : b.parts()) {
+            specs.addAll(KernelMachines.specsOf(part));
+        }
+        // killed?
+        List<Suite> kill = killSuites != null ? killSuites.stream().filter(s -> specs.contains(s.spec())).toList()
+                : todaysSuites(target, specs);
+        FirstDivergence first = null;
+        long replayed = 0;
+        for (Suite s : kill) {
+            for (Path t : s.traces()) {
+                progress.accept("mutate " + m.id() + " on " + target + ": replaying " + t.getFileName() + " ...");
+                SuiteResult r = Replayer.replay(t, target, b, true);
+                replayed += r.transitions();
+                if (r.mismatches() > 0) {
+                    Divergence d = r.divergences().get(0);
+                    first = new FirstDivergence(s.model(), home.relativize(t.toAbsolutePath()).toString(), d.line(), d.action(),
+                            d.field(), d.expected(), d.actual());
+                    break;
+                }
+            }
+            if (first != null) {
+                break;
+            }
+        }
+        String reason = null;
+        if (first == null) {
+            reason = kill.isEmpty()
+                    ? "no suite of today's " + target + " models replays through the parts the mutant touches (" + String.join(", ", b.parts()) + ")"
+                    : "survived: " + replayed + " transitions of " + String.join(", ", kill.stream().map(Suite::model).toList())
+                      + " replay through the mutant as through " + target + ": the suites never make the changed code ("
+                      + String.join(", ", places.stream().map(p -> p.function() + (p.line() == null ? "" : ":" + p.line())).toList())
+                      + ") behave differently";
+        }
+        // matches its broken model?
+        Boolean matches = null;
+        List<String> brokenModels = new ArrayList<>();
+        List<String> why = new ArrayList<>();
+        for (Guards.Pair p : killSuites != null ? List.<Guards.Pair>of() : g.pairs()) {
+            Suite s;
+            try {
+                s = derived(g, p, target);
+            } catch (NotDerivable x) {
+                why.add(p.without() + ": " + x.getMessage());
+                continue;
+            }
+            brokenModels.add(s.model());
+            Kernels.Build through = specs.contains(s.spec()) ? b : Kernels.build(home, target);
+            Divergence firstD = null;
+            Path in = null;
+            for (Path t : s.traces()) {
+                progress.accept("mutate " + m.id() + " on " + target + ": replaying " + t.getFileName() + " (the broken model) ...");
+                // one divergence decides: the mutant is not the kernel minus the guard
+                SuiteResult r = Replayer.replay(t, target, through, true);
+                if (!r.divergences().isEmpty()) {
+                    firstD = r.divergences().get(0);
+                    in = t;
+                    break;
+                }
+            }
+            boolean ok = firstD == null;
+            matches = matches == null ? ok : matches && ok;
+            if (!ok) {
+                why.add(s.model() + " diverges: " + in.getFileName() + ":" + firstD.line() + " " + firstD.action() + " "
+                        + firstD.field() + ": model " + firstD.expected() + ", mutant " + firstD.actual());
+            }
+        }
+        if (killSuites != null) {
+            why.add("not checked against the broken model (suites of your own)");
+        }
+        if (!why.isEmpty()) {
+            String w = (matches == null ? "not matched: " : "") + String.join("; ", why);
+            reason = reason == null ? w : reason + "; " + w;
+        }
+        return new Result(m.id(), "guard", g.name(), target, m.what(), places, b.parts(), first != null, first, matches,
+                brokenModels, reason, b.seconds(), secs(t0));
+    }
+
+    /** A broken model that cannot be derived or replayed: why. */
+    static final class NotDerivable extends Exception {
+        NotDerivable(String why) {
+            super(why);
+        }
+    }
+
+    /**
+     * Today's model of {@code target} (the exported one of the pair's module whose constants are closest to the
+     * pair's with-model) with the guard's switch as in the pair's without-model: its trace config derived here
+     * (TypeOK its only invariant), its graph and simulation traces exported.
+     */
+    Suite derived(Guards.Guard g, Guards.Pair p, String target) throws NotDerivable {
+        Manifest.Entry with = manifest.select(List.of(p.with()), true).get(0);
+        Manifest.Entry without = manifest.select(List.of(p.without()), true).get(0);
+        if (!KernelMachines.has(with.spec())) {
+            throw new NotDerivable("spec " + with.spec() + " has no kernel harness part: its traces do not replay through a kernel");
+        }
+        Path specDir = manifest.specDir();
+        Map<String, String> wc = Guards.constants(specDir.resolve(with.config()));
+        Manifest.Entry today = manifest.entries().stream()
+                .filter(e -> e.today() && e.exportable() && e.kernels().contains(target) && e.module().equals(with.module())
+                        && (only == null || only.contains(e.name())))
+                .min(Comparator.comparingLong(e -> distance(wc, Guards.constants(specDir.resolve(e.config())))))
+                .orElseThrow(() -> new NotDerivable("no exported model of today's " + target + " in " + with.module()));
+        String value = Guards.constants(specDir.resolve(without.config())).get(g.name());
+        if (value == null) {
+            throw new NotDerivable(without.config() + " does not set " + g.name());
+        }
+        String name = today.name() + "-no" + g.name();
+        Suite cached = suites.get(name);
+        if (cached != null) {
+            return cached;
+        }
+        Path dir = home.resolve("target/mutants/models");
+        Path trace = deriveConfig(specDir.resolve(today.traceConfig()), dir.resolve(name + ".trace.cfg"), g.name(), value);
+        Path sim = today.simulateConfig() == null || today.simulateConfig().equals(today.traceConfig()) ? null
+                : deriveConfig(specDir.resolve(today.simulateConfig()), dir.resolve(name + ".sim.cfg"), g.name(), value);
+        Manifest.Entry e = new Manifest.Entry(name, today.spec(), today.module(), today.config(),
+                today.name() + " with " + g.name() + " " + value + " (the kernel minus the guard)", "holds", null, today.kernel(),
+                // relative to the spec folder: TLC 2.18 finds a config outside the module's folder only by such a path
+                false, specDir.relativize(trace).toString(), sim == null ? null : specDir.relativize(sim).toString(),
+                today.simulateCount(), today.simulateDepth(),
+                false, List.of());
+        Suite s;
+        try {
+            Conformance.Traces t = conformance.export(manifest, e);
+            s = Suite.of(name, e.spec(), List.of(t.graph(), t.sim()));
+        } catch (VhostcheckException x) {
+            throw new NotDerivable("its traces cannot be exported: " + x.getMessage());
+        }
+        suites.put(name, s);
+        return s;
+    }
+
+    private static long distance(Map<String, String> a, Map<String, String> b) {
+        return a.keySet().stream().filter(k -> !a.get(k).equals(b.get(k))).count()
+                + b.keySet().stream().filter(k -> !a.containsKey(k)).count();
+    }
+
+    private static Path deriveConfig(Path from, Path to, String constant, String value) throws NotDerivable {
+        List<String> out = new ArrayList<>();
+        boolean set = false;
+        Pattern assign = Pattern.compile("^(\\s*)" + Pattern.quote(constant) + "\\s*(=|<-).*$");
+        try {
+            for (String line : Files.readAllLines(from, StandardCharsets.UTF_8)) {
+                var am = assign.matcher(line);
+                if (am.matches()) {
+                    out.add(am.group(1) + constant + " " + value);
+                    set = true;
+                } else if (INVARIANT.matcher(line).matches() && !line.strip().equals("INVARIANT TypeOK")) {
+                    continue; // a broken model violates its invariants: the export checks the types only
+                } else {
+                    out.add(line);
+                }
+            }
+            if (!set) {
+                throw new NotDerivable(from.getFileName() + " does not set " + constant);
+            }
+            Files.createDirectories(to.getParent());
+            Files.write(to, out, StandardCharsets.UTF_8);
+        } catch (IOException x) {
+            throw new VhostcheckException(to + ": cannot derive the broken model's config: " + x.getMessage());
+        }
+        return to;
+    }
+
+    private static List<Place> places(GuardMutants.Mutant m, String target, Kernels.Build b) {
+        List<Integer> lines = b.available() ? Kernels.editLines(b) : List.of();
+        List<Place> out = new ArrayList<>();
+        int k = 0;
+        for (var e : m.editsFor(target)) {
+            out.add(new Place(e.file(), e.function(), k < lines.size() ? lines.get(k) : null));
+            k++;
+        }
+        return out;
+    }
+
+    private static double secs(long t0) {
+        return (System.nanoTime() - t0) / 1e9;
+    }
+}
