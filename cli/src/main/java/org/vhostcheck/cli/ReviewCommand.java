@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.LinkedHashSet;
 import java.util.Locale;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.vhostcheck.key.KeyLoadException;
@@ -22,20 +23,94 @@ import picocli.CommandLine.ParentCommand;
  * Exit 0 when the broken model violates, the guarded one holds and every proof is as expected; 1 otherwise.
  */
 @Command(name = "review", mixinStandardHelpOptions = true,
-        description = "Fix review: the models with and without one guard, and the KeY proofs of the guarded and broken Java.")
+        description = "Fix review: the models with and without one guard and the KeY proofs of the guarded and broken Java (--guard), or a kernel patch replayed through the real functions (--patch).")
 final class ReviewCommand implements Callable<Integer> {
     @ParentCommand
     private Main main;
 
-    @Option(names = "--guard", required = true, paramLabel = "NAME", description = "A guard of spec/guards.json (e.g. LastChecked).")
+    @Option(names = "--guard", paramLabel = "NAME", description = "A guard of spec/guards.json (e.g. LastChecked).")
     private String guard;
+
+    @Option(names = "--patch", paramLabel = "FILE",
+            description = "A kernel patch (unified diff as git format-patch writes it, paths a/drivers/vhost/...) to apply to the pinned tree of --target and replay.")
+    private java.nio.file.Path patch;
+
+    @Option(names = "--target", paramLabel = "TARGET", description = "With --patch: linux-6.1 or linux-6.12.")
+    private String target;
+
+    @Option(names = "--model", paramLabel = "MODEL", description = "With --patch: only these exported models (repeatable; default: every model of the parts the patch changes).")
+    private List<String> models;
 
     @Option(names = "--json", description = "Print the review as JSON on stdout.")
     private boolean json;
 
     @Override
     public Integer call() throws KeyLoadException {
+        if ((guard == null) == (patch == null)) {
+            throw new org.vhostcheck.model.VhostcheckException("review takes --guard NAME or --patch FILE --target TARGET (one of them)");
+        }
+        if (patch != null) {
+            if (target == null) {
+                throw new org.vhostcheck.model.VhostcheckException("review --patch needs --target (linux-6.1 or linux-6.12): the tree the patch is against");
+            }
+            return patch(main, patch, target, models).print(main, json);
+        }
+        if (target != null) {
+            throw new org.vhostcheck.model.VhostcheckException("--target goes with --patch");
+        }
         return run(main, guard).print(main, json);
+    }
+
+    /** {@code review --patch}: the patched kernel's suites against the base kernel's, and the model it now equals. */
+    static Report patch(Main main, java.nio.file.Path file, String target, List<String> models) {
+        org.vhostcheck.conformance.mutate.PatchReview.Result r =
+                new org.vhostcheck.conformance.mutate.PatchReview(main.home(), main.progress(), models).review(file, target);
+        ObjectNode doc = Main.JSON.createObjectNode();
+        doc.put("patch", file.toString());
+        doc.put("target", r.target());
+        doc.put("version", r.version());
+        doc.put("applied", true);
+        doc.set("files", Main.JSON.valueToTree(r.files()));
+        doc.set("functions", Main.JSON.valueToTree(r.functions()));
+        doc.set("parts", Main.JSON.valueToTree(r.parts()));
+        ArrayNode rows = doc.putArray("models");
+        Table table = new Table("model", "divergences base", "divergences patched", "first change").right(1, 2);
+        for (var m : r.models()) {
+            ObjectNode row = rows.addObject();
+            row.put("model", m.model());
+            row.put("divergencesBase", m.divergencesBase());
+            row.put("divergencesPatched", m.divergencesPatched());
+            if (m.firstChange() == null) {
+                row.putNull("firstChange");
+            } else {
+                ObjectNode f = row.putObject("firstChange");
+                f.put("in", m.firstChangeSide());
+                f.put("trace", m.firstChange().trace() == null ? null : m.firstChange().trace().getFileName().toString());
+                f.put("line", m.firstChange().line());
+                f.put("action", m.firstChange().action());
+                f.put("field", m.firstChange().field());
+                f.put("spec", m.firstChange().expected());
+                f.put("kernel", m.firstChange().actual());
+            }
+            table.add(m.model(), m.divergencesBase(), m.divergencesPatched(), m.firstChange() == null ? ""
+                    : m.firstChangeSide() + ": line " + m.firstChange().line() + " " + m.firstChange().action() + " "
+                      + m.firstChange().field() + " spec " + m.firstChange().expected() + ", kernel " + m.firstChange().actual());
+        }
+        ArrayNode conforms = doc.putArray("conformsTo");
+        for (var c : r.conformsTo()) {
+            ObjectNode row = conforms.addObject();
+            row.put("guard", c.guard());
+            row.put("model", c.model());
+            row.put("value", c.value());
+            row.put("pairModel", c.pairModel());
+            row.put("invariants", c.invariants());
+        }
+        doc.put("verdict", r.verdict());
+        doc.put("seconds", Main.round(r.seconds()));
+        String text = "Patch " + file + " on " + r.target() + " " + r.version() + ": changes " + String.join(", ", r.functions())
+                + " (" + String.join(", ", r.files()) + "); rebuilt parts: " + String.join(", ", r.parts()) + "\n\n"
+                + table.render() + "\nVerdict: " + r.verdict() + "\n";
+        return new Report("review", r.models().size(), 0, doc, text);
     }
 
     static Report run(Main main, String name) throws KeyLoadException {

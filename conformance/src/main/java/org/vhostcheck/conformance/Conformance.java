@@ -1,5 +1,6 @@
 package org.vhostcheck.conformance;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -107,7 +108,60 @@ public final class Conformance {
     public record Traces(Path graph, long graphTransitions, Path sim) {
     }
 
+    /**
+     * A model's graph and simulation traces, exported by TLC, or taken from target/traces/cache when an export of
+     * exactly the same inputs is there: the key is the bytes of every spec module, of the trace and simulation
+     * configs, the simulation's count, depth and seed, the trace format and the TLC jar's name (nothing stale is
+     * reused: any edit of a spec or config gives a new key).
+     */
     public Traces export(Manifest m, Manifest.Entry e) {
+        String key = cacheKey(m, e);
+        Path cache = home.resolve("target/traces/cache");
+        Path g = cache.resolve(e.name() + "-" + key + ".graph.ndjson");
+        Path sim = cache.resolve(e.name() + "-" + key + ".sim.ndjson");
+        Path count = cache.resolve(e.name() + "-" + key + ".transitions");
+        try {
+            if (Files.exists(g) && Files.exists(sim) && Files.exists(count)) {
+                progress.accept("conform " + e.name() + ": the state graph and simulation traces of these inputs are in " + cache);
+                return new Traces(g, Long.parseLong(Files.readString(count).strip()), sim);
+            }
+            Traces t = exportFresh(m, e);
+            Files.createDirectories(cache);
+            Files.copy(t.graph(), g.resolveSibling(g.getFileName() + ".tmp"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(t.sim(), sim.resolveSibling(sim.getFileName() + ".tmp"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.move(g.resolveSibling(g.getFileName() + ".tmp"), g, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(sim.resolveSibling(sim.getFileName() + ".tmp"), sim, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.writeString(count, Long.toString(t.graphTransitions()));
+            return t;
+        } catch (java.io.IOException | NumberFormatException x) {
+            return exportFresh(m, e);
+        }
+    }
+
+    private static String cacheKey(Manifest m, Manifest.Entry e) {
+        try {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            List<Path> modules;
+            try (Stream<Path> s = Files.list(m.specDir())) {
+                modules = s.filter(p -> p.toString().endsWith(".tla")).sorted().toList();
+            }
+            for (Path p : modules) {
+                md.update(p.getFileName().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                md.update(Files.readAllBytes(p));
+            }
+            md.update(Files.readAllBytes(m.specDir().resolve(e.traceConfig())));
+            if (e.simulateConfig() != null) {
+                md.update(Files.readAllBytes(m.specDir().resolve(e.simulateConfig())));
+            }
+            md.update((e.simulateCount() + "/" + e.simulateDepth() + "/1/" + Exporter.FORMAT + "/"
+                    + org.vhostcheck.model.TlcRunner.tlatoolsJar().getFileName()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(md.digest()).substring(0, 16);
+        } catch (java.io.IOException | java.security.NoSuchAlgorithmException x) {
+            throw new VhostcheckException(m.specDir() + ": cannot read the spec to key the trace cache: " + x.getMessage());
+        }
+    }
+
+    private Traces exportFresh(Manifest m, Manifest.Entry e) {
         Exporter ex = new Exporter(home, progress);
         Path dir = home.resolve("target/traces");
         progress.accept("conform " + e.name() + ": exporting the state graph ...");

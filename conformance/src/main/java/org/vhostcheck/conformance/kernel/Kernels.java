@@ -99,6 +99,81 @@ public final class Kernels {
         return build(home, work, target, pristine.version(), dir, pw.resolve("objcache"));
     }
 
+    /**
+     * The pinned tree of {@code target} with a reviewer's unified diff applied ({@code patch -p1}, paths
+     * a/drivers/vhost/...), built into {@code <home>/target/patches/<id>} from a hard-linked copy of the pristine
+     * tree (patch writes new files: the pristine tree is never touched), reusing the pristine build's objects.
+     * Bad input, one line each: not a unified diff, a file no harness part builds, a hunk that does not apply
+     * (patch's own words), a patched file that does not compile (gcc's first error).
+     */
+    public static Build buildPatched(Path home, String target, String id, Path patch) {
+        Build pristine = build(home, target);
+        if (!pristine.available()) {
+            return pristine;
+        }
+        List<String> files = PatchFiles.of(patch);
+        List<String> built = PatchFiles.builtFiles(home.resolve("conformance/kernel"), target);
+        for (String f : files) {
+            if (!built.contains(f)) {
+                throw new VhostcheckException(patch + ": " + f + " is not a file any harness part builds on " + target
+                        + " (conformance/kernel/parts/*/part.conf)");
+            }
+        }
+        Path pw = workDir(home);
+        Path work = home.resolve("target/patches").resolve(id.replaceAll("[^A-Za-z0-9_.@-]", "_"));
+        Path src = work.resolve(target).resolve("src");
+        try {
+            Files.createDirectories(work.resolve(target));
+            link(work.resolve("debs"), pw.resolve("debs"));
+            link(work.resolve("deps"), pw.resolve("deps"));
+            deleteTree(src);
+            run(List.of("cp", "-al", pw.resolve(target).resolve("src").toString(), src.toString()), null);
+            String dry = run(List.of("patch", "-p1", "--dry-run", "--batch", "--forward", "-d", src.toString(), "-i",
+                    patch.toAbsolutePath().toString()), patch + ": does not apply to " + target + " " + pristine.version());
+            run(List.of("patch", "-p1", "--batch", "--forward", "-d", src.toString(), "-i", patch.toAbsolutePath().toString()),
+                    patch + ": does not apply to " + target + " " + pristine.version());
+        } catch (IOException x) {
+            throw new KernelCrash("preparing " + work + ": " + x.getMessage());
+        }
+        try {
+            return build(home, work, target, pristine.version(), null, pw.resolve("objcache"));
+        } catch (KernelCrash x) {
+            String err = x.getMessage().lines().filter(l -> l.contains("error:")).findFirst().orElse(null);
+            if (err != null) {
+                throw new VhostcheckException(patch + ": does not compile on " + target + ": "
+                        + err.replace(src.toString() + "/", "").strip());
+            }
+            throw x;
+        }
+    }
+
+    /** Runs a command; a non-zero exit is bad input with {@code what} and the command's first telling line. */
+    private static String run(List<String> cmd, String what) throws IOException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        int rc;
+        try {
+            rc = p.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted: " + String.join(" ", cmd));
+        }
+        if (rc != 0) {
+            if (what == null) {
+                throw new IOException(String.join(" ", cmd) + " failed: " + out.strip());
+            }
+            // patch says which file it was on and which hunk failed; garbage input says so too
+            String file = out.lines().filter(l -> l.startsWith("checking file ") || l.startsWith("patching file "))
+                    .reduce((a, b) -> b).map(l -> l.replaceFirst("^(checking|patching) file ", "")).orElse(null);
+            String why = out.lines().filter(l -> l.contains("FAILED") || l.contains("garbage") || l.contains("can't find file")
+                            || l.contains("malformed") || l.contains("Reversed") || l.contains("No such file"))
+                    .findFirst().orElse(out.lines().filter(l -> !l.isBlank()).findFirst().orElse("exit " + rc)).strip();
+            throw new VhostcheckException(what + ": " + why.replaceFirst("^patch: \\*\\*\\*\\* ", "")
+                    + (file != null && !why.contains(file) ? " (" + file + ")" : ""));
+        }
+        return out;
+    }
+
     /** The kernel-file line of each edit of an edited build (in the order given to {@link #buildEdited}), null if not applied. */
     public static List<Integer> editLines(Build b) {
         Path applied = b.bin().getParent().resolve("edits").resolve("applied");

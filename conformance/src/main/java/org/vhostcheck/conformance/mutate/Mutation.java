@@ -112,6 +112,11 @@ public final class Mutation {
         return out;
     }
 
+    /** A model's suite (its graph and simulation traces), exported when first replayed, once per run. */
+    public Suite suiteOf(Manifest.Entry e) {
+        return suite(e);
+    }
+
     private Suite suite(Manifest.Entry e) {
         return suites.computeIfAbsent(e.name(), n -> {
             List<List<Path>> once = new ArrayList<>();
@@ -181,17 +186,22 @@ public final class Mutation {
         List<String> why = new ArrayList<>();
         for (Guards.Pair p : killSuites != null ? List.<Guards.Pair>of() : g.pairs()) {
             Suite s;
+            List<Path> traces;
             try {
                 s = derived(g, p, target);
+                traces = s.traces();
             } catch (NotDerivable x) {
                 why.add(p.without() + ": " + x.getMessage());
+                continue;
+            } catch (VhostcheckException x) {
+                why.add(p.without() + ": its traces cannot be exported: " + x.getMessage());
                 continue;
             }
             brokenModels.add(s.model());
             Kernels.Build through = specs.contains(s.spec()) ? b : Kernels.build(home, target);
             Divergence firstD = null;
             Path in = null;
-            for (Path t : s.traces()) {
+            for (Path t : traces) {
                 progress.accept("mutate " + m.id() + " on " + target + ": replaying " + t.getFileName() + " (the broken model) ...");
                 // one divergence decides: the mutant is not the kernel minus the guard
                 SuiteResult r = Replayer.replay(t, target, through, true);
@@ -215,12 +225,17 @@ public final class Mutation {
             String w = (matches == null ? "not matched: " : "") + String.join("; ", why);
             reason = reason == null ? w : reason + "; " + w;
         }
-        return new Result(m.id(), "guard", g.name(), target, m.what(), places, b.parts(), first != null, first, matches,
+        Result res = new Result(m.id(), "guard", g.name(), target, m.what(), places, b.parts(), first != null, first, matches,
                 brokenModels, reason, b.seconds(), secs(t0));
+        // one line a mutant as it ends, so that a long run shows its score as it goes
+        progress.accept(String.format(java.util.Locale.ROOT, "mutate %s on %s: %s%s (%.0f s)", m.id(), target,
+                first != null ? "killed by " + first.model() + " " + first.action() + " " + first.field() : "SURVIVED",
+                matches == null ? "" : matches ? "; matches its broken model" : "; does NOT match its broken model", res.seconds()));
+        return res;
     }
 
     /** A broken model that cannot be derived or replayed: why. */
-    static final class NotDerivable extends Exception {
+    public static final class NotDerivable extends Exception {
         NotDerivable(String why) {
             super(why);
         }
@@ -248,30 +263,67 @@ public final class Mutation {
         if (value == null) {
             throw new NotDerivable(without.config() + " does not set " + g.name());
         }
-        String name = today.name() + "-no" + g.name();
-        Suite cached = suites.get(name);
+        return derive(today, g.name(), value).suite();
+    }
+
+    /** A model derived from one of today's: its suite (exported when first asked for) and its check entry. */
+    public record Derived(Suite suite, Manifest.Entry check) {
+    }
+
+    private final Map<String, Derived> derivedModels = new LinkedHashMap<>();
+
+    /**
+     * {@code today} with one CONSTANT set to {@code value} ("= FALSE", "= 2"; as {@link Guards#constants} writes it) and
+     * nothing else changed: configs derived under target/mutants/models (the trace config with TypeOK its only
+     * invariant, the check config with every invariant), its graph and simulation traces exported when first replayed.
+     */
+    public Derived derive(Manifest.Entry today, String constant, String value) throws NotDerivable {
+        String name = today.name() + "-" + (value.matches("=\\s*FALSE") ? "no" + constant
+                : value.matches("=\\s*TRUE") ? "with" + constant : constant + value.replaceAll("[^A-Za-z0-9_]", ""));
+        Derived cached = derivedModels.get(name);
         if (cached != null) {
             return cached;
         }
+        Path specDir = manifest.specDir();
         Path dir = home.resolve("target/mutants/models");
-        Path trace = deriveConfig(specDir.resolve(today.traceConfig()), dir.resolve(name + ".trace.cfg"), g.name(), value);
+        Path trace = deriveConfig(specDir.resolve(today.traceConfig()), dir.resolve(name + ".trace.cfg"), constant, value, true);
         Path sim = today.simulateConfig() == null || today.simulateConfig().equals(today.traceConfig()) ? null
-                : deriveConfig(specDir.resolve(today.simulateConfig()), dir.resolve(name + ".sim.cfg"), g.name(), value);
-        Manifest.Entry e = new Manifest.Entry(name, today.spec(), today.module(), today.config(),
-                today.name() + " with " + g.name() + " " + value + " (the kernel minus the guard)", "holds", null, today.kernel(),
-                // relative to the spec folder: TLC 2.18 finds a config outside the module's folder only by such a path
-                false, specDir.relativize(trace).toString(), sim == null ? null : specDir.relativize(sim).toString(),
-                today.simulateCount(), today.simulateDepth(),
+                : deriveConfig(specDir.resolve(today.simulateConfig()), dir.resolve(name + ".sim.cfg"), constant, value, true);
+        Path check = deriveConfig(specDir.resolve(today.config()), dir.resolve(name + ".cfg"), constant, value, false);
+        String purpose = today.name() + " with " + constant + " " + value;
+        // relative to the spec folder: TLC 2.18 finds a config outside the module's folder only by such a path
+        Manifest.Entry e = new Manifest.Entry(name, today.spec(), today.module(), specDir.relativize(check).toString(),
+                purpose, "holds", null, today.kernel(), false, specDir.relativize(trace).toString(),
+                sim == null ? null : specDir.relativize(sim).toString(), today.simulateCount(), today.simulateDepth(),
                 false, List.of());
-        Suite s;
-        try {
-            Conformance.Traces t = conformance.export(manifest, e);
-            s = Suite.of(name, e.spec(), List.of(t.graph(), t.sim()));
-        } catch (VhostcheckException x) {
-            throw new NotDerivable("its traces cannot be exported: " + x.getMessage());
-        }
-        suites.put(name, s);
-        return s;
+        List<List<Path>> once = new ArrayList<>();
+        Suite s = new Suite(name, e.spec(), () -> {
+            if (once.isEmpty()) {
+                Conformance.Traces t = conformance.export(manifest, e);
+                once.add(List.of(t.graph(), t.sim()));
+            }
+            return once.get(0);
+        });
+        Derived d = new Derived(s, e);
+        derivedModels.put(name, d);
+        return d;
+    }
+
+    /** The exported models of today's kernel of a target (in manifest order). */
+    public List<Manifest.Entry> todaysModels(String target) {
+        return manifest.select(null, false).stream()
+                .filter(e -> e.today() && e.exportable() && e.kernels().contains(target) && KernelMachines.has(e.spec())
+                        && (only == null || only.contains(e.name())))
+                .toList();
+    }
+
+    public Manifest manifest() {
+        return manifest;
+    }
+
+    /** Whether a model is in this run (all are unless the run names some). */
+    public boolean includes(String model) {
+        return only == null || only.contains(model);
     }
 
     private static long distance(Map<String, String> a, Map<String, String> b) {
@@ -279,7 +331,7 @@ public final class Mutation {
                 + b.keySet().stream().filter(k -> !a.containsKey(k)).count();
     }
 
-    private static Path deriveConfig(Path from, Path to, String constant, String value) throws NotDerivable {
+    private static Path deriveConfig(Path from, Path to, String constant, String value, boolean typesOnly) throws NotDerivable {
         List<String> out = new ArrayList<>();
         boolean set = false;
         Pattern assign = Pattern.compile("^(\\s*)" + Pattern.quote(constant) + "\\s*(=|<-).*$");
@@ -289,7 +341,7 @@ public final class Mutation {
                 if (am.matches()) {
                     out.add(am.group(1) + constant + " " + value);
                     set = true;
-                } else if (INVARIANT.matcher(line).matches() && !line.strip().equals("INVARIANT TypeOK")) {
+                } else if (typesOnly && INVARIANT.matcher(line).matches() && !line.strip().equals("INVARIANT TypeOK")) {
                     continue; // a broken model violates its invariants: the export checks the types only
                 } else {
                     out.add(line);
