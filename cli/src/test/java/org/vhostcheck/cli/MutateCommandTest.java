@@ -37,7 +37,7 @@ class MutateCommandTest {
         assertEquals("U16Access", f.get("action").asText(), f.toString());
         // the kernel minus the guard is the model minus the guard (its switch as in VirtQueue_Vringh): no divergence
         assertTrue(m.get("matchesBrokenModel").asBoolean(), m.toString());
-        assertEquals("VirtQueue_Vringh_61-noPutU16Access", m.get("brokenModels").get(0).asText());
+        assertEquals("VirtQueue_Vringh_61-PutU16Access1", m.get("brokenModels").get(0).asText());
         assertEquals(1, r.json().get("score").get("guard").get("killed").asInt());
         assertEquals(1, r.json().get("score").get("matchesBrokenModel").get("matched").asInt());
     }

@@ -124,7 +124,7 @@ class ReportCommandTest {
     @Test
     void pageShowsEverySectionFromTheSavedResults(@TempDir Path dir) throws IOException {
         Path home = dir.resolve("home");
-        fixtures(home, "triage", "check", "prove", "conform", "drift");
+        fixtures(home, "triage", "check", "prove", "conform", "drift", "mutate");
         Path index = report(home);
         assertEquals(home.resolve(ReportCommand.OUT).resolve("index.html"), index, "the default place");
         assertTrue(Files.getPosixFilePermissions(index).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ),
@@ -166,6 +166,14 @@ class ReportCommandTest {
         String proofs = table(html, "proofs");
         assertEquals(1 + 4, rows(proofs));
         assertTrue(proofs.contains("<td>org.vhostcheck.ref.U64NoCarry</td><td>addOverflows</td><td>open</td><td>open</td>"), proofs);
+
+        // kernel mutants: one killed and equal to its broken model, one that survived a weakened suite
+        String mutants = table(html, "mutants");
+        assertEquals(1 + 2, rows(mutants));
+        assertTrue(mutants.contains("<td>PutU16Access</td><td>linux-6.1</td><td>drivers/vhost/vringh.c putu16_iotlb:1253</td>"
+                + "<td class=\"ok\">OK</td>"), mutants);
+        assertTrue(mutants.contains("<td class=\"unexpected\">SURVIVED</td>"), mutants);
+        assertTrue(html.contains("<p id=\"mutation-score\">Mutation score: 1 of 2 guard mutants killed"), html);
 
         String coverage = table(html, "coverage");
         assertTrue(coverage.contains("<th>java</th><th>linux-6.1</th><th>linux-6.12</th>"), coverage);
@@ -257,7 +265,7 @@ class ReportCommandTest {
         });
         manifest.set("models", keep);
         Files.writeString(home.resolve("spec/manifest.json"), manifest.toPrettyString());
-        fixtures(home, "triage", "prove", "conform", "drift");
+        fixtures(home, "triage", "prove", "conform", "drift", "mutate");
         String html = Files.readString(report(home));
         JsonNode saved = JSON.readTree(Files.readString(Results.file(home, "check")));
         assertEquals(3, saved.get("data").get("models").size(), "the check that ran now was saved");
@@ -273,7 +281,7 @@ class ReportCommandTest {
     @Test
     void aCorruptSavedResultIsBadInputAndThePageStays(@TempDir Path dir) throws IOException {
         Path home = dir.resolve("home");
-        fixtures(home, "triage", "check", "prove", "conform", "drift");
+        fixtures(home, "triage", "check", "prove", "conform", "drift", "mutate");
         Path out = Files.createDirectories(dir.resolve("out"));
         Files.writeString(out.resolve("index.html"), "<p>the page of an earlier run</p>");
         Files.writeString(out.resolve("notes.txt"), "kept");
@@ -314,7 +322,7 @@ class ReportCommandTest {
     @Test
     void anOutputThatIsAFileIsBadInput(@TempDir Path dir) throws IOException {
         Path home = dir.resolve("home");
-        fixtures(home, "triage", "check", "prove", "conform", "drift");
+        fixtures(home, "triage", "check", "prove", "conform", "drift", "mutate");
         Path file = Files.writeString(dir.resolve("plain"), "x");
         String line = Cli.run("report", "--home", home.toString(), "-o", file.toString()).assertBadInput();
         assertTrue(line.contains(file + ": not a directory"), line);

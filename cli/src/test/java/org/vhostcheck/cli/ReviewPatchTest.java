@@ -62,7 +62,7 @@ class ReviewPatchTest {
         assertTrue(line.contains("drivers/vhost/scsi.c is not a file any harness part builds on linux-6.12"), line);
 
         // a hunk against another tree: its context is not there
-        Files.writeString(p, diff("drivers/vhost/iotlb.c", 63, "\tif (last < start + 7)\n", "\tif (last < start)\n"));
+        Files.writeString(p, diff("drivers/vhost/iotlb.c", 63, "\tif (last < start + 7)\n", "\tif (last <= start + 7)\n"));
         line = Cli.run("review", "--patch", p.toString(), "--target", "linux-6.12").assertBadInput();
         assertTrue(line.contains("does not apply to linux-6.12") && line.contains("FAILED"), line);
 

@@ -219,9 +219,9 @@ public final class Mutation {
             }
         }
         if (killSuites != null) {
-            why.add("not checked against the broken model (suites of your own)");
-        }
-        if (!why.isEmpty()) {
+            String w = "the broken model is not checked with suites of your own";
+            reason = reason == null ? w : reason + "; " + w;
+        } else if (!why.isEmpty()) {
             String w = (matches == null ? "not matched: " : "") + String.join("; ", why);
             reason = reason == null ? w : reason + "; " + w;
         }
