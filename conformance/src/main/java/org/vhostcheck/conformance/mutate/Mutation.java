@@ -103,7 +103,10 @@ public final class Mutation {
     /** The suites of today's models of a kernel target (those of the given specs): every exported model of today's kernel that equals it. */
     public List<Suite> todaysSuites(String target, List<String> specs) {
         List<Suite> out = new ArrayList<>();
-        for (Manifest.Entry e : manifest.select(null, false)) {
+        // the smallest models first: a mutant is killed by the first divergence, and small suites are quick to replay
+        List<Manifest.Entry> bySize = manifest.select(null, false).stream()
+                .sorted(Comparator.comparingLong(e -> e.distinctStates() == null ? Long.MAX_VALUE : e.distinctStates())).toList();
+        for (Manifest.Entry e : bySize) {
             if (e.today() && e.exportable() && e.kernels().contains(target) && specs.contains(e.spec())
                     && (only == null || only.contains(e.name()))) {
                 out.add(suite(e));
