@@ -61,14 +61,7 @@ public final class Replayer {
         String model;
         KernelProcess kernel = null;
         try (BufferedReader in = Files.newBufferedReader(file)) {
-            String first = in.readLine();
-            if (first == null) {
-                throw bad(file, 1, "empty file, expected a header line");
-            }
-            JsonNode h = json(file, 1, first);
-            if (!Exporter.FORMAT.equals(h.path("format").asText())) {
-                throw bad(file, 1, "header: format must be \"" + Exporter.FORMAT + "\"");
-            }
+            JsonNode h = header(file, in.readLine());
             String spec = h.path("spec").asText();
             model = h.path("model").asText(spec);
             h.path("actions").forEach(a -> specActions.add(a.asText()));
@@ -179,15 +172,7 @@ public final class Replayer {
     /** The spec a trace file is of (its header line), checked as {@link #replay} checks it. */
     public static String specOf(Path file) {
         try (BufferedReader in = Files.newBufferedReader(file)) {
-            String first = in.readLine();
-            if (first == null) {
-                throw bad(file, 1, "empty file, expected a header line");
-            }
-            JsonNode h = json(file, 1, first);
-            if (!Exporter.FORMAT.equals(h.path("format").asText())) {
-                throw bad(file, 1, "header: format must be \"" + Exporter.FORMAT + "\"");
-            }
-            String spec = h.path("spec").asText("");
+            String spec = header(file, in.readLine()).path("spec").asText("");
             if (spec.isEmpty()) {
                 throw bad(file, 1, "header: no \"spec\"");
             }
@@ -197,6 +182,18 @@ public final class Replayer {
         } catch (IOException e) {
             throw new VhostcheckException(file + ": cannot read: " + e.getMessage());
         }
+    }
+
+    /** A trace's first line: its header, in this format. */
+    private static JsonNode header(Path file, String first) {
+        if (first == null) {
+            throw bad(file, 1, "empty file, expected a header line");
+        }
+        JsonNode h = json(file, 1, first);
+        if (!Exporter.FORMAT.equals(h.path("format").asText())) {
+            throw bad(file, 1, "header: format must be \"" + Exporter.FORMAT + "\"");
+        }
+        return h;
     }
 
     private static Divergence stepAndCompare(Machine m, String action, JsonNode params, JsonNode expected, long line) {

@@ -1,15 +1,7 @@
 package org.vhostcheck.model;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -46,11 +38,6 @@ public final class Guards {
     private record Doc(List<Guard> guards) {
     }
 
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .build();
     private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
     private static final Pattern CONTRACT = Pattern.compile("[A-Za-z_][\\w.]*\\.[A-Za-z_]\\w*");
     private static final Pattern ASSIGN = Pattern.compile("^\\s*(\\w+)\\s*(=|<-)\\s*(.+?)\\s*$");
@@ -91,20 +78,7 @@ public final class Guards {
     }
 
     public static Guards load(Path file, Manifest manifest) {
-        Doc doc;
-        try {
-            doc = JSON.readValue(Files.readAllBytes(file), Doc.class);
-        } catch (NoSuchFileException e) {
-            throw new VhostcheckException(file + ": no such guards file");
-        } catch (UnrecognizedPropertyException e) {
-            throw new VhostcheckException(file + ": unknown field '" + JsonProblem.cut(e.getPropertyName()) + "'");
-        } catch (JsonMappingException e) {
-            throw new VhostcheckException(file + ": " + JsonProblem.of(e));
-        } catch (JsonProcessingException e) {
-            throw new VhostcheckException(file + ": not valid JSON: " + JsonProblem.of(e));
-        } catch (IOException e) {
-            throw new VhostcheckException(file + ": cannot read: " + e.getMessage());
-        }
+        Doc doc = StrictJson.read(file, Doc.class, "guards file");
         if (doc == null || doc.guards() == null) {
             throw new VhostcheckException(file + ": expected an object with an array \"guards\"");
         }

@@ -1,15 +1,5 @@
 package org.vhostcheck.conformance.mutate;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,6 +12,7 @@ import org.vhostcheck.conformance.kernel.KernelEdit;
 import org.vhostcheck.conformance.kernel.Kernels;
 import org.vhostcheck.model.Guards;
 import org.vhostcheck.model.JsonProblem;
+import org.vhostcheck.model.StrictJson;
 import org.vhostcheck.model.VhostcheckException;
 
 /**
@@ -53,11 +44,6 @@ public final class GuardMutants {
     private record Doc(List<Mutant> mutants) {
     }
 
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .build();
     private static final Pattern ID = Pattern.compile("[A-Za-z][A-Za-z0-9_]*(@[A-Za-z0-9_]+(:[A-Za-z0-9_]+)?)?");
     private static final Pattern FUNCTION = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern FILE = Pattern.compile("[A-Za-z0-9_./-]+\\.[ch]");
@@ -93,20 +79,7 @@ public final class GuardMutants {
     }
 
     public static GuardMutants load(Path file, Guards guards) {
-        Doc doc;
-        try {
-            doc = JSON.readValue(Files.readAllBytes(file), Doc.class);
-        } catch (NoSuchFileException e) {
-            throw new VhostcheckException(file + ": no such guard mutants file");
-        } catch (UnrecognizedPropertyException e) {
-            throw new VhostcheckException(file + ": unknown field '" + JsonProblem.cut(e.getPropertyName()) + "'");
-        } catch (JsonMappingException e) {
-            throw new VhostcheckException(file + ": " + JsonProblem.of(e));
-        } catch (JsonProcessingException e) {
-            throw new VhostcheckException(file + ": not valid JSON: " + JsonProblem.of(e));
-        } catch (IOException e) {
-            throw new VhostcheckException(file + ": cannot read: " + e.getMessage());
-        }
+        Doc doc = StrictJson.read(file, Doc.class, "guard mutants file");
         if (doc == null || doc.mutants() == null) {
             throw new VhostcheckException(file + ": expected an object with an array \"mutants\"");
         }
