@@ -29,6 +29,15 @@ const char *vhc_get_str(const cJSON *o, const char *name);
 const cJSON *vhc_get_array(const cJSON *o, const char *name);
 uint64_t vhc_u64_of(const cJSON *v, const char *what);
 
+/*
+ * Poison (conformance/kernel/HARNESS.md): what a kernel function is to write is set to these
+ * before the call, so a value it forgets to write shows as garbage instead of a right one of ours.
+ */
+#define VHC_POISON64 0xdeadbeefdeadbeefULL
+#define VHC_POISON32 0xdeadbeefU
+#define VHC_POISON16 0xdeadU
+#define VHC_POISON8 0xa5 /* each byte of memory the kernel is to fill */
+
 /* Response helpers. */
 void vhc_put_u64(cJSON *o, const char *name, uint64_t v);
 cJSON *vhc_u64_item(uint64_t v);

@@ -1,4 +1,6 @@
 /*
+ * What is set up as input and what is poisoned as output: conformance/kernel/HARNESS.md, "dirtylog".
+ *
  * vhostcheck kernel harness, part "dirtylog": one DirtyLog action per request, run through the
  * extracted kernel functions on a vhost-net device built from the request's pre-state.
  *
@@ -62,7 +64,7 @@ int __wrap_log_write(void __user *log_base, u64 write_address, u64 write_length)
 {
 	cJSON *l = cJSON_CreateObject();
 	cJSON *runs = cJSON_CreateArray();
-	int r;
+	int r = (int)VHC_POISON32;
 
 	vhc_mem_reset();
 	r = __real_log_write(log_base, write_address, write_length);
@@ -76,6 +78,15 @@ int __wrap_log_write(void __user *log_base, u64 write_address, u64 write_length)
 	cJSON_AddItemToObject(l, "runs", runs);
 	cJSON_AddItemToArray(vhc_logs, l);
 	return r;
+}
+
+/* what translate_desc is to write (HARNESS.md) */
+static void poison_iov(struct iovec *iov, size_t n)
+{
+	for (size_t k = 0; k < n; k++) {
+		iov[k].iov_base = (void *)(uintptr_t)VHC_POISON64;
+		iov[k].iov_len = (size_t)VHC_POISON64;
+	}
 }
 
 static struct vhost_iotlb *table_of(const cJSON *maps)
@@ -135,7 +146,7 @@ void vhc_op(const char *op, const cJSON *req, cJSON *resp)
 	int event_idx = vhc_get_bool(req, "eventIdx");
 	u64 acked = (event_idx ? 1ULL << VIRTIO_RING_F_EVENT_IDX : 0) |
 		    (vhc_get_bool(st, "logAll") ? 1ULL << VHOST_F_LOG_ALL : 0);
-	long ret;
+	long ret = (long)VHC_POISON64;
 	cJSON *post;
 	int i;
 
@@ -161,6 +172,8 @@ void vhc_op(const char *op, const cJSON *req, cJSON *resp)
 		q->umem = n.dev.umem;
 		q->iotlb = n.dev.iotlb;
 		q->log_addr = -1ULL;
+		/* log_used's translation of the used ring (with a device IOTLB) is written before read */
+		poison_iov(q->log_iov, ARRAY_SIZE(q->log_iov));
 	}
 	vq->log_used = vhc_get_bool(st, "logUsed");
 	vq->log_addr = vhc_get_u64(st, "logAddr");
@@ -221,6 +234,7 @@ void vhc_op(const char *op, const cJSON *req, cJSON *resp)
 
 		if (len > 0xffffffffULL)
 			vhc_fail("params.len: a descriptor length is a u32");
+		poison_iov(iov, ARRAY_SIZE(iov));
 		ret = translate_desc(vq, addr, (u32)len, iov, (int)ARRAY_SIZE(iov), VHOST_ACCESS_WO);
 		if (ret >= 0) {
 			int count = (int)ret;

@@ -1,4 +1,6 @@
 /*
+ * What is set up as input and what is poisoned as output: conformance/kernel/HARNESS.md, "iotlb".
+ *
  * vhostcheck kernel harness, part "iotlb" (our code): spec/Iotlb.tla's actions run through the
  * kernel's own functions (extracted at build time, see part.conf). Every request is stateless: it
  * carries the table (the spec's maps, oldest first) and the action's parameters; the table is
@@ -240,7 +242,7 @@ static void op_msg(const cJSON *req, cJSON *resp, int type)
 	struct dev1 d;
 	struct vhost_iotlb_msg msg;
 	struct vhost_iotlb *t;
-	int ret;
+	int ret = (int)VHC_POISON32;
 
 	if (!iotlb_mode(req))
 		vhc_fail("IOTLB messages need a device IOTLB (mode \"iotlb\")");
@@ -268,7 +270,7 @@ static void op_set_mem_table(const cJSON *req, cJSON *resp)
 	const cJSON *g;
 	struct dev1 d;
 	struct vhost_iotlb *t;
-	long ret;
+	long ret = (long)VHC_POISON64;
 
 	if (iotlb_mode(req))
 		vhc_fail("VHOST_SET_MEM_TABLE builds a memory table (mode \"umem\")");
@@ -305,17 +307,51 @@ static void add_seg(cJSON *segs, u64 iova, u64 hva, u64 len)
 	cJSON_AddItemToArray(segs, o);
 }
 
-/* the iov entries the walk wrote: written ones have a length >= 1 (a map's size is never 0) */
+/* ---- the walks' entries: poisoned before the call (HARNESS.md) ---- */
+
+static void poison_iovec(struct iovec *iov, int n)
+{
+	for (int k = 0; k < n; k++) {
+		iov[k].iov_base = (void *)(uintptr_t)VHC_POISON64;
+		iov[k].iov_len = (size_t)VHC_POISON64;
+	}
+}
+
+static void poison_bvec(struct bio_vec *bv, int n)
+{
+	for (int k = 0; k < n; k++) {
+		bv[k].bv_page = (struct page *)(uintptr_t)VHC_POISON64;
+		bv[k].bv_len = VHC_POISON32;
+		bv[k].bv_offset = VHC_POISON32;
+	}
+}
+
+/*
+ * The iov entries the walk wrote: every entry up to the last one that is not all poison. The
+ * kernel returns how many only when it succeeds (an error after some iterations keeps the entries
+ * written so far, as the spec's segs do); an entry it skipped or wrote in part shows its poison.
+ */
 static void iovec_segs(cJSON *segs, const struct iovec *iov, int n, const u64 *iova)
 {
-	for (int k = 0; k < n && iov[k].iov_len != 0; k++)
+	int w = 0;
+
+	for (int k = 0; k < n; k++)
+		if ((u64)(uintptr_t)iov[k].iov_base != VHC_POISON64 || (u64)iov[k].iov_len != VHC_POISON64)
+			w = k + 1;
+	for (int k = 0; k < w; k++)
 		add_seg(segs, iova[k], (u64)(uintptr_t)iov[k].iov_base, (u64)iov[k].iov_len);
 }
 
 /* bio_vec entries: the host address is the page's pfn << PAGE_SHIFT plus the offset */
 static void bvec_segs(cJSON *segs, const struct bio_vec *bv, int n, const u64 *iova)
 {
-	for (int k = 0; k < n && bv[k].bv_len != 0; k++)
+	int w = 0;
+
+	for (int k = 0; k < n; k++)
+		if ((u64)(uintptr_t)bv[k].bv_page != VHC_POISON64 || bv[k].bv_len != VHC_POISON32 ||
+		    bv[k].bv_offset != VHC_POISON32)
+			w = k + 1;
+	for (int k = 0; k < w; k++)
 		add_seg(segs, iova[k], (vhc_page_pfn(bv[k].bv_page) << PAGE_SHIFT) + bv[k].bv_offset, bv[k].bv_len);
 }
 
@@ -367,8 +403,8 @@ static void op_translate(const cJSON *req, cJSON *resp)
 	cJSON *segs = cJSON_CreateArray();
 	u64 iova[1024];
 	struct dev1 d;
-	int ret = 0, spun = 0, jumped;
-	u64 translated = 0;
+	int ret = (int)VHC_POISON32, spun = 0, jumped;
+	u64 translated = 0;   /* the spec's 0 for the walks that have no *translated */
 
 	dev_init(&d, t, iotlb);
 	cJSON_AddItemToObject(resp, "segs", segs);
@@ -382,6 +418,7 @@ static void op_translate(const cJSON *req, cJSON *resp)
 	if (strcmp(kind, "translate_desc") == 0) {
 		struct iovec *iov = calloc((size_t)iov_size, sizeof(*iov));
 
+		poison_iovec(iov, iov_size);
 		/* translate_desc takes the descriptor's u32 len */
 		if (len > UINT32_MAX) {
 			free(iov);
@@ -423,6 +460,8 @@ static void op_translate(const cJSON *req, cJSON *resp)
 
 		if (!iotlb)
 			vhc_fail("iotlb_translate runs over a device IOTLB only");
+		poison_bvec(bv, iov_size);
+		translated = VHC_POISON64;
 		memset(&vrh, 0, sizeof(vrh));
 		vrh.iotlb = t;
 		vrh.iotlb_lock = &lock;
@@ -434,9 +473,10 @@ static void op_translate(const cJSON *req, cJSON *resp)
 			struct iovec *iov = calloc((size_t)iov_size, sizeof(*iov));
 			struct iotlb_vec ivec;
 			cJSON *bsegs = cJSON_CreateArray();
-			u64 btranslated = 0;
-			int bret = 0;
+			u64 btranslated = VHC_POISON64;
+			int bret = (int)VHC_POISON32;
 
+			poison_iovec(iov, iov_size);
 			if ((jumped = setjmp(obs.out)) == 0) {
 				vrh.use_va = true;
 				ivec.iov.iovec = iov;

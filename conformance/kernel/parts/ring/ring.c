@@ -1,4 +1,6 @@
 /*
+ * What is set up as input and what is poisoned as output: conformance/kernel/HARNESS.md, "ring".
+ *
  * The ring part (our code): spec/VirtQueue.tla's device steps run through the extracted
  * drivers/vhost/vhost.c (vhost_get_vq_desc, get_indirect, next_desc, translate_desc,
  * vhost_add_used_n ...) and drivers/vhost/vringh.c (getu16_iotlb, putu16_iotlb, copy_*_iotlb,
@@ -16,7 +18,8 @@
  *     locals (i, found, head, get_indirect's iterator position) come out as the spec's walk;
  *  2. when that prefix is over (next_desc's READ_ONCE(desc->next) after the last one, or
  *     get_indirect's iov_iter_init of its table), puts the spec's in/out/log counts into the
- *     caller's out_num/in_num/log_num, whose arrays hold the spec's iov and log entries already;
+ *     caller's out_num/in_num/log_num, whose arrays hold the spec's iov and log entries already
+ *     (the entries after them, and the counts until then, are poison: HARNESS.md);
  *  3. serves the next read from the guest memory of the request: the one iteration the step is;
  *  4. stops when that iteration ends: next_desc's READ_ONCE of the descriptor it read (the chain
  *     goes on: walk.i = what it returns), or get_indirect's iov_iter_init (an INDIRECT table is
@@ -502,6 +505,23 @@ static void put_ind(const cJSON *req)
 
 static struct vhost_iotlb_map meta[VHOST_NUM_ADDRS];
 
+/* ---- poison (HARNESS.md): what the kernel is to write, set to garbage before the call ---- */
+static void poison_iov(struct iovec *iov, unsigned n)
+{
+	for (unsigned k = 0; k < n; k++) {
+		iov[k].iov_base = (void *)(uintptr_t)VHC_POISON64;
+		iov[k].iov_len = (size_t)VHC_POISON64;
+	}
+}
+
+static void poison_log(struct vhost_log *log, unsigned n)
+{
+	for (unsigned k = 0; k < n; k++) {
+		log[k].addr = VHC_POISON64;
+		log[k].len = VHC_POISON64;
+	}
+}
+
 static void setup_vq(struct vhost_virtqueue *vq, struct vhost_dev *dev, unsigned num, struct vhost_iotlb *t)
 {
 	memset(vq, 0, sizeof(*vq));
@@ -533,6 +553,9 @@ static void setup_vq(struct vhost_virtqueue *vq, struct vhost_dev *dev, unsigned
 	}
 	vq->used_flags = VRING_USED_F_NO_NOTIFY;
 	vq->indirect = calloc(UIO_MAXIOV, sizeof(struct iovec));
+	/* translate_desc's scratch arrays (get_indirect's table, the slow user accesses): written before read */
+	poison_iov(vq->indirect, UIO_MAXIOV);
+	poison_iov(vq->iotlb_iov, sizeof(vq->iotlb_iov) / sizeof(vq->iotlb_iov[0]));
 }
 
 static long find_map_of_uaddr(u64 ua)
@@ -584,7 +607,14 @@ static void op_walk(const cJSON *req, cJSON *resp)
 
 	struct iovec *iov = calloc(iov_size, sizeof(*iov));
 	struct vhost_log *log = logging ? calloc(iov_size, sizeof(*log)) : NULL;
-	unsigned out_num = 0, in_num = 0, log_num = 0;
+	/* written by the kernel (*out_num = *in_num = 0 first): poison, the spec's counts come in at step 2 */
+	unsigned out_num = VHC_POISON32, in_num = VHC_POISON32, log_num = VHC_POISON32;
+	int ret = (int)VHC_POISON32;
+
+	/* the entries this iteration writes: poison; the walk so far (below) overwrites its own */
+	poison_iov(iov, iov_size);
+	if (log)
+		poison_log(log, iov_size);
 
 	memset(&w, 0, sizeof(w));
 	w.vq = &vq;
@@ -631,7 +661,7 @@ static void op_walk(const cJSON *req, cJSON *resp)
 		w.set_log = k;
 	}
 
-	int ret = vhost_get_vq_desc(&vq, iov, iov_size, &out_num, &in_num, log, logging ? &log_num : NULL);
+	ret = vhost_get_vq_desc(&vq, iov, iov_size, &out_num, &in_num, log, logging ? &log_num : NULL);
 
 	cJSON_AddNumberToObject(resp, "ret", ret);
 	cJSON_AddStringToObject(resp, "event", w.stopped ? w.event : ret >= 0 && ret != (int)num ? "accept" : ret == (int)num && w.step == STEP_HEAD && !w.head_read ? "empty" : "fail");
@@ -648,9 +678,12 @@ static void op_walk(const cJSON *req, cJSON *resp)
 	cJSON_AddNumberToObject(resp, "out_num", out_num);
 	cJSON_AddNumberToObject(resp, "in_num", in_num);
 	cJSON *ja = cJSON_AddArrayToObject(resp, "iov");
-	unsigned n = out_num + in_num;
+	/* the counts as the kernel left them (poison where it returned before writing them, as on an
+	 * empty ring or a bad head; the machine reads them only after an iteration): at most the
+	 * entries the array has */
+	u64 n = (u64)out_num + in_num;
 	if (n > iov_size)
-		vhc_fail("the kernel counts %u iov entries in an array of %u", n, iov_size);
+		n = iov_size;
 	for (k = 0; k < n; k++) {
 		cJSON *g = cJSON_CreateObject();
 		u64 ua = (u64)(uintptr_t)iov[k].iov_base;
@@ -663,7 +696,7 @@ static void op_walk(const cJSON *req, cJSON *resp)
 		cJSON_AddItemToArray(ja, g);
 	}
 	cJSON *jl = cJSON_AddArrayToObject(resp, "log");
-	for (k = 0; logging && k < log_num; k++) {
+	for (k = 0; logging && k < log_num && k < iov_size; k++) {
 		cJSON *e = cJSON_CreateObject();
 		vhc_put_u64(e, "addr", log[k].addr);
 		vhc_put_u64(e, "len", log[k].len);
@@ -690,7 +723,6 @@ static void op_add_used(const cJSON *req, cJSON *resp)
 	unsigned k = 0;
 	cJSON_ArrayForEach(x, us)
 		u->ring[k++].id = htole32((u32)vhc_u64_of(x, "used"));
-	u->idx = htole16((u16)vhc_get_int(req, "used_idx", 0, 0xffff));
 	vq.last_used_idx = (u16)vhc_get_int(req, "last_used", 0, 0xffff);
 	const cJSON *hs = vhc_get_array(req, "heads");
 	unsigned n = (unsigned)cJSON_GetArraySize(hs);
@@ -698,7 +730,14 @@ static void op_add_used(const cJSON *req, cJSON *resp)
 	k = 0;
 	cJSON_ArrayForEach(x, hs)
 		heads[k++].id = htole32((u32)vhc_u64_of(x, "heads"));
-	int ret = vhost_add_used_n(&vq, heads, n);
+	/* what vhost_add_used_n writes: the n entries from last_used on (mod num) and used->idx */
+	for (k = 0; k < n; k++) {
+		u->ring[(vq.last_used_idx + k) % num].id = htole32(VHC_POISON32);
+		u->ring[(vq.last_used_idx + k) % num].len = htole32(VHC_POISON32);
+	}
+	u->idx = htole16(VHC_POISON16);
+	int ret = (int)VHC_POISON32;
+	ret = vhost_add_used_n(&vq, heads, n);
 	cJSON_AddNumberToObject(resp, "ret", ret);
 	cJSON_AddNumberToObject(resp, "last_used", vq.last_used_idx);
 	cJSON_AddNumberToObject(resp, "used_idx", le16toh(u->idx));
@@ -733,12 +772,12 @@ static void op_vringh(const char *op, const cJSON *req, cJSON *resp)
 	struct vringh vrh = {.little_endian = true, .use_va = use_va, .iotlb = t, .iotlb_lock = &lock};
 	const char *kind = vhc_get_str(req, "kind");
 	u64 addr = vhc_get_u64(req, "addr");
-	int ret;
+	int ret = (int)VHC_POISON32;
 
 	reset_memory();
 	if (!strcmp(op, "u16")) {
 		if (!strcmp(kind, "getu16_iotlb")) {
-			u16 v = 0;
+			u16 v = VHC_POISON16;   /* the value read: the spec has none, not reported */
 			ret = getu16_iotlb(&vrh, &v, (const __virtio16 *)(uintptr_t)addr);
 		} else if (!strcmp(kind, "putu16_iotlb")) {
 			ret = putu16_iotlb(&vrh, (__virtio16 *)(uintptr_t)addr, 0x5a5a);
@@ -752,6 +791,10 @@ static void op_vringh(const char *op, const cJSON *req, cJSON *resp)
 		short_left = (int)vhc_get_int(req, "short", 0, 1);
 		u8 *buf = calloc(1, len ? len : 1);
 		void *g = (void *)(uintptr_t)addr;
+		/* the buffer the guest memory is copied into (xfer_from, copydesc): poison; xfer_to's is
+		 * the source, zero as the guest pages are (its contents are not reported either way) */
+		if (strcmp(kind, "xfer_to_iotlb"))
+			memset(buf, VHC_POISON8, len ? len : 1);
 		if (!strcmp(kind, "xfer_from_iotlb"))
 			ret = xfer_from_iotlb(&vrh, g, buf, len);
 		else if (!strcmp(kind, "xfer_to_iotlb"))

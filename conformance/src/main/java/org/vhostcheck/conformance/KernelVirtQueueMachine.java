@@ -358,7 +358,6 @@ final class KernelVirtQueueMachine implements Machine {
         r.put("num", num);
         r.set("maps", maps);
         r.set("used", s.get("used"));
-        r.put("used_idx", s.get("usedIdx").asInt());
         r.put("last_used", s.get("lastUsed").asInt());
         ArrayNode heads = r.putArray("heads");
         Set<Integer> perms = new TreeSet<>();

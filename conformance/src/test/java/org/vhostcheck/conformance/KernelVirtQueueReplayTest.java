@@ -203,7 +203,6 @@ class KernelVirtQueueReplayTest {
         q.put("num", 2);
         q.set("maps", mcMaps());
         q.putArray("used").add(0).add(0);
-        q.put("used_idx", lastUsed);
         q.put("last_used", lastUsed);
         ArrayNode hs = q.putArray("heads");
         for (int h : heads) {
