@@ -194,7 +194,7 @@ for conf in $(ls "$here"/parts/*/part.conf 2>/dev/null); do
 	# shellcheck disable=SC2086
 	gcc "${CFLAGS[@]}" $extra -o "$bin/vhc-$part.tmp" "${ofiles[@]}" -L "$libdir" -Wl,-rpath,"$libdir" -lcjson
 	mv "$bin/vhc-$part.tmp" "$bin/vhc-$part"
-	echo "$sum" >"$bin/vhc-$part.inputs"
+	echo "$sum" >"$bin/vhc-$part.inputs.tmp" && mv "$bin/vhc-$part.inputs.tmp" "$bin/vhc-$part.inputs"
 	echo "build.sh: $target $part -> $bin/vhc-$part" >&2
 done
 if [ -n "$edits" ]; then
