@@ -59,12 +59,14 @@ MCRequestsDeep == MCRequests \cup
 \* perm-0 update whose user range wraps past 2^64 (vhost_overflow alone refuses
 \* it: no access_ok for perm 0), an update whose user range ends exactly at
 \* 2^64 (access_ok's own wrap test), a map at 2^63 and a request crossing 2^63
-\* from below (the walks' hole test compares across the sign bit), and a plain
-\* page for the request to start in.
+\* from below (the walks' hole test compares across the sign bit), a plain page
+\* for the request to start in, and a size of 2^63 (6.1's generic access_ok
+\* tests size <= limit first: as a signed compare that size passes).
 MCUpdatesEdges ==
     { Upd(P(\h1000), P(\h2000), Top, 0), Upd(P(\h4000), P(\h1000), Top, VHOST_ACCESS_RW),
       Upd(U(\h8000, 0, 0, 0), P(\h1000), UA, VHOST_ACCESS_RW),
-      Upd(U(\h7fff, \hffff, \hffff, \hf000), P(\h1000), UB, VHOST_ACCESS_RW) }
+      Upd(U(\h7fff, \hffff, \hffff, \hf000), P(\h1000), UB, VHOST_ACCESS_RW),
+      Upd(P(\h5000), U(\h8000, 0, 0, 0), UA, VHOST_ACCESS_RW) }
 MCRequestsEdges ==
     { Q(U(\h7fff, \hffff, \hffff, \hf800), P(\h1000), VHOST_ACCESS_RO), Q(U(\h8000, 0, 0, 0), P(\h0800), VHOST_ACCESS_RO) }
 \* The state as traces and counterexamples show it.
