@@ -3,10 +3,14 @@ package org.vhostcheck.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.vhostcheck.conformance.kernel.Kernels;
+import org.vhostcheck.conformance.mutate.EquivalentMutants;
+import org.vhostcheck.conformance.mutate.GeneratedMutants;
 import org.vhostcheck.conformance.mutate.GuardMutants;
 import org.vhostcheck.conformance.mutate.Mutation;
 import org.vhostcheck.model.VhostcheckException;
@@ -43,12 +47,39 @@ final class MutateCommand implements Callable<Integer> {
             description = "Kill with these NDJSON traces instead of today's suites (repeatable): does a trace set of yours notice the mutants?")
     private List<java.nio.file.Path> suiteFiles;
 
+    @Option(names = "--generated",
+            description = "Run the generated operator mutants of every kernel function the harness builds (relational swaps, && <-> ||, "
+                    + "a constant +-1, a removed early return -E..., a removed loop bookkeeping statement) instead of the guard mutants; "
+                    + "survivors must be killed or recorded equivalent in conformance/mutants.json.")
+    private boolean generated;
+
+    @Option(names = "--sample", paramLabel = "N",
+            description = "With --generated: a deterministic sample of N mutants per target, spread over the functions (every k-th).")
+    private Integer sample;
+
+    @Option(names = "--function", paramLabel = "FUNCTION",
+            description = "With --generated: only the mutants of this kernel function (repeatable).")
+    private List<String> functions;
+
+    @Option(names = "--equivalent", paramLabel = "FILE",
+            description = "With --generated: the equivalent mutants recorded, in the format of conformance/mutants.json (default: that file).")
+    private java.nio.file.Path equivalentFile;
+
     @Option(names = "--model", paramLabel = "MODEL",
             description = "Only the suites of this model of today's kernel, and the broken models derived from it (repeatable; a quick check).")
     private List<String> models;
 
     @Override
     public Integer call() {
+        if (generated) {
+            if (guardNames != null || mutants != null) {
+                throw new VhostcheckException("--generated runs the generated mutants: --guard and --mutants are for the guard mutants");
+            }
+            return runGenerated(main, sample, functions, targets, suiteFiles, models, equivalentFile).print(main, json);
+        }
+        if (sample != null || functions != null || equivalentFile != null) {
+            throw new VhostcheckException("--sample, --function and --equivalent are for the generated mutants: use them with --generated");
+        }
         Report r = run(main, mutants, guardNames, targets, suiteFiles, models);
         // a run of part of the catalogue, or with other suites, is not the project's mutation score
         boolean whole = mutants == null && guardNames == null && targets == null && suiteFiles == null && models == null;
@@ -59,14 +90,73 @@ final class MutateCommand implements Callable<Integer> {
         return run(main, null, null, null, null, null);
     }
 
-    static Report run(Main main, java.nio.file.Path file, List<String> guardNames, List<String> targets,
-                      List<java.nio.file.Path> suiteFiles, List<String> models) {
+    private static List<String> targets(List<String> targets) {
         List<String> ts = targets == null || targets.isEmpty() ? Kernels.TARGETS : targets;
         for (String t : ts) {
             if (!Kernels.TARGETS.contains(t)) {
                 throw new VhostcheckException("unknown kernel target '" + t + "' (known: " + String.join(", ", Kernels.TARGETS) + ")");
             }
         }
+        return ts;
+    }
+
+    private static List<Mutation.Suite> suites(List<java.nio.file.Path> suiteFiles) {
+        if (suiteFiles == null) {
+            return null;
+        }
+        List<Mutation.Suite> suites = new ArrayList<>();
+        for (java.nio.file.Path f : suiteFiles) {
+            suites.add(Mutation.Suite.of(f.toString(), org.vhostcheck.conformance.Replayer.specOf(f), List.of(f)));
+        }
+        return suites;
+    }
+
+    /**
+     * The generated mutants of each target (all, those of the named functions, a sample of them), each built and
+     * replayed; conformance/mutants.json's equivalent entries checked against what the generator gives (a stale
+     * one is bad input) before anything runs.
+     */
+    static Report runGenerated(Main main, Integer sample, List<String> functions, List<String> targets,
+                               List<java.nio.file.Path> suiteFiles, List<String> models, java.nio.file.Path equivalentFile) {
+        List<String> ts = targets(targets);
+        if (sample != null && sample < 1) {
+            throw new VhostcheckException("--sample must be at least 1");
+        }
+        if (equivalentFile != null && !java.nio.file.Files.isRegularFile(equivalentFile)) {
+            throw new VhostcheckException(equivalentFile + ": no such equivalent mutants file");
+        }
+        EquivalentMutants eq = EquivalentMutants.load(equivalentFile != null ? equivalentFile
+                : EquivalentMutants.defaultFile(main.home()));
+        Mutation mutation = new Mutation(main.home(), main.progress(), models);
+        List<Mutation.Suite> suites = suites(suiteFiles);
+        Map<String, List<GeneratedMutants.Mutant>> chosen = new LinkedHashMap<>();
+        for (String t : ts) {
+            List<GeneratedMutants.Mutant> all = GeneratedMutants.generate(main.home(), t);
+            eq.requireExisting(t, all.stream().map(GeneratedMutants.Mutant::id).toList());
+            List<GeneratedMutants.Mutant> of = all;
+            if (functions != null && !functions.isEmpty()) {
+                for (String f : functions) {
+                    if (all.stream().noneMatch(m -> m.function().equals(f))) {
+                        throw new VhostcheckException("no generated mutant of function '" + f + "' on " + t + " (functions: "
+                                + String.join(", ", all.stream().map(GeneratedMutants.Mutant::function).distinct().sorted().toList()) + ")");
+                    }
+                }
+                of = all.stream().filter(m -> functions.contains(m.function())).toList();
+            }
+            chosen.put(t, sample == null ? of : GeneratedMutants.sample(of, sample));
+        }
+        List<Mutation.Result> results = new ArrayList<>();
+        for (var e : chosen.entrySet()) {
+            for (GeneratedMutants.Mutant m : e.getValue()) {
+                results.add(mutation.run(m, suites));
+            }
+        }
+        return report(results, eq);
+    }
+
+    static Report run(Main main, java.nio.file.Path file, List<String> guardNames, List<String> targets,
+                      List<java.nio.file.Path> suiteFiles, List<String> models) {
+        List<String> ts = targets(targets);
         Mutation mutation = new Mutation(main.home(), main.progress(), models);
         GuardMutants catalogue = file != null ? GuardMutants.load(file, mutation.guards())
                 : GuardMutants.load(GuardMutants.defaultFile(main.home()), mutation.guards()).requireEveryGuard(mutation.guards());
@@ -79,13 +169,7 @@ final class MutateCommand implements Callable<Integer> {
                 chosen.addAll(catalogue.ofGuard(g));
             }
         }
-        List<Mutation.Suite> suites = null;
-        if (suiteFiles != null) {
-            suites = new ArrayList<>();
-            for (java.nio.file.Path f : suiteFiles) {
-                suites.add(Mutation.Suite.of(f.toString(), org.vhostcheck.conformance.Replayer.specOf(f), List.of(f)));
-            }
-        }
+        List<Mutation.Suite> suites = suites(suiteFiles);
         List<Mutation.Result> results = new ArrayList<>();
         for (GuardMutants.Mutant m : chosen) {
             for (String t : ts) {
@@ -94,12 +178,42 @@ final class MutateCommand implements Callable<Integer> {
                 }
             }
         }
-        return report(results);
+        return report(results, null);
     }
 
-    static Report report(List<Mutation.Result> results) {
+    /** The verdict of one mutant: killed, SURVIVED, equivalent (a generated survivor recorded so), stillborn, SKIPPED. */
+    private static String status(Mutation.Result r, EquivalentMutants eq) {
+        if (r.reason() != null && r.reason().startsWith("SKIPPED")) {
+            return "SKIPPED";
+        }
+        if (r.stillborn()) {
+            return "stillborn";
+        }
+        EquivalentMutants.Entry e = eq == null || !"generated".equals(r.kind()) ? null : eq.find(r.id(), r.target());
+        if (r.killed()) {
+            return e == null ? "killed" : "KILLED-BUT-EQUIVALENT";
+        }
+        return e == null ? "SURVIVED" : "equivalent";
+    }
+
+    /** A kernel crash's first line (its sanitizer report is in the JSON). */
+    private static String firstLine(String s) {
+        int nl = s == null ? -1 : s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl) + " ...";
+    }
+
+    static Report report(List<Mutation.Result> results, EquivalentMutants eq) {
         Table table = new Table("mutant", "target", "killed", "first divergence", "matches broken model", "build s", "seconds")
                 .right(5, 6);
+        StringBuilder survivors = new StringBuilder();
+        int gKilled = 0;
+        int gTotal = 0;
+        int gStillborn = 0;
+        int gEquivalent = 0;
+        int gSurvived = 0;
+        int gSkipped = 0;
+        int gWrong = 0;
+        double gSeconds = 0;
         StringBuilder details = new StringBuilder();
         ObjectNode doc = Main.JSON.createObjectNode();
         ArrayNode rows = doc.putArray("mutants");
@@ -109,14 +223,42 @@ final class MutateCommand implements Callable<Integer> {
         int skipped = 0;
         for (Mutation.Result r : results) {
             boolean skip = r.reason() != null && r.reason().startsWith("SKIPPED");
-            skipped += skip ? 1 : 0;
-            killed += r.killed() ? 1 : 0;
+            String status = status(r, eq);
+            EquivalentMutants.Entry equivalent = eq == null || !"generated".equals(r.kind()) ? null : eq.find(r.id(), r.target());
+            if ("generated".equals(r.kind())) {
+                gTotal++;
+                gSeconds += r.seconds();
+                switch (status) {
+                    case "killed" -> gKilled++;
+                    case "stillborn" -> gStillborn++;
+                    case "equivalent" -> gEquivalent++;
+                    case "SKIPPED" -> gSkipped++;
+                    case "KILLED-BUT-EQUIVALENT" -> {
+                        gKilled++;
+                        gWrong++;
+                    }
+                    default -> gSurvived++;
+                }
+                if (status.equals("SURVIVED")) {
+                    survivors.append("  ").append(r.id()).append(" on ").append(r.target()).append(": ")
+                            .append(r.edits().isEmpty() ? "" : r.edits().get(0).file() + ":" + r.edits().get(0).line() + ": ")
+                            .append(r.source()).append('\n');
+                } else if (status.equals("KILLED-BUT-EQUIVALENT")) {
+                    survivors.append("  ").append(r.id()).append(" on ").append(r.target())
+                            .append(": killed, yet ").append(eq.file().getFileName()).append(" records it equivalent (")
+                            .append(equivalent.reason()).append("): the reason is wrong\n");
+                }
+                skipped += skip ? 1 : 0;
+            } else {
+                skipped += skip ? 1 : 0;
+                killed += r.killed() ? 1 : 0;
+            }
             if (r.matchesBrokenModel() != null) {
                 matchTotal++;
                 matched += r.matchesBrokenModel() ? 1 : 0;
             }
             Mutation.FirstDivergence f = r.firstDivergence();
-            table.add(r.id(), r.target(), skip ? "SKIPPED" : r.killed() ? "killed" : "SURVIVED",
+            table.add(r.id(), r.target(), status,
                     f == null ? "" : f.model() + " " + f.action() + " " + f.field(),
                     r.matchesBrokenModel() == null ? "n/a" : r.matchesBrokenModel() ? "yes" : "NO",
                     String.format(Locale.ROOT, "%.1f", r.buildSeconds()), String.format(Locale.ROOT, "%.1f", r.seconds()));
@@ -126,6 +268,16 @@ final class MutateCommand implements Callable<Integer> {
             row.put("guard", r.guard());
             row.put("target", r.target());
             row.put("what", r.what());
+            if ("generated".equals(r.kind())) {
+                row.put("source", r.source());
+                row.put("status", status);
+                row.put("stillborn", r.stillborn());
+                if (equivalent == null) {
+                    row.putNull("equivalent");
+                } else {
+                    row.put("equivalent", equivalent.reason());
+                }
+            }
             Mutation.Place p0 = r.edits().isEmpty() ? null : r.edits().get(0);
             row.put("file", p0 == null ? null : p0.file());
             row.put("function", p0 == null ? null : p0.function());
@@ -177,19 +329,26 @@ final class MutateCommand implements Callable<Integer> {
             if (f != null) {
                 details.append('\n').append(r.id()).append(" on ").append(r.target()).append(": killed by ").append(f.model())
                         .append(", ").append(f.trace()).append(':').append(f.line()).append(' ').append(f.action()).append(": ")
-                        .append(f.field()).append(" spec ").append(f.expected()).append(", mutant ").append(f.actual()).append('\n');
+                        .append(f.field()).append(" spec ").append(f.expected()).append(", mutant ")
+                        .append("generated".equals(r.kind()) ? firstLine(f.actual()) : f.actual()).append('\n');
             }
             if (r.reason() != null) {
                 details.append('\n').append(r.id()).append(" on ").append(r.target()).append(": ").append(r.reason()).append('\n');
             }
         }
+        int guards = results.size() - gTotal;
         ObjectNode score = doc.putObject("score");
         ObjectNode g = score.putObject("guard");
         g.put("killed", killed);
-        g.put("total", results.size());
+        g.put("total", guards);
         ObjectNode gen = score.putObject("generated");
-        gen.put("killed", 0);
-        gen.put("total", 0);
+        gen.put("killed", gKilled);
+        gen.put("total", gTotal);
+        gen.put("stillborn", gStillborn);
+        gen.put("equivalent", gEquivalent);
+        gen.put("survived", gSurvived);
+        gen.put("skipped", gSkipped);
+        gen.put("secondsPerMutant", gTotal == 0 ? 0 : Main.round(gSeconds / gTotal));
         ObjectNode mb = score.putObject("matchesBrokenModel");
         mb.put("matched", matched);
         mb.put("total", matchTotal);
@@ -201,12 +360,26 @@ final class MutateCommand implements Callable<Integer> {
             ObjectNode k = score.putObject(t);
             k.put("killed", of.stream().filter(Mutation.Result::killed).count());
             k.put("total", of.size());
+            k.put("stillborn", of.stream().filter(Mutation.Result::stillborn).count());
+            k.put("equivalent", of.stream().filter(r -> status(r, eq).equals("equivalent")).count());
             k.put("matched", of.stream().filter(r -> Boolean.TRUE.equals(r.matchesBrokenModel())).count());
             k.put("matchTotal", of.stream().filter(r -> r.matchesBrokenModel() != null).count());
         }
-        String summary = String.format(Locale.ROOT, "%nmutation score: %d/%d guard mutants killed; %d/%d match their broken model%n",
-                killed, results.size(), matched, matchTotal);
-        int survived = results.size() - killed - skipped;
+        String summary = "";
+        if (guards > 0) {
+            summary += String.format(Locale.ROOT, "%nmutation score: %d/%d guard mutants killed; %d/%d match their broken model%n",
+                    killed, guards, matched, matchTotal);
+        }
+        if (gTotal > 0) {
+            if (survivors.length() > 0) {
+                summary += String.format(Locale.ROOT, "%nsurvivors (neither killed nor recorded equivalent in conformance/mutants.json):%n")
+                        + survivors;
+            }
+            summary += String.format(Locale.ROOT, "%nmutation score: %d/%d generated mutants killed (%d stillborn, %d equivalent, "
+                    + "%d survived%s); %.1f s a mutant%n", gKilled, gTotal, gStillborn, gEquivalent, gSurvived,
+                    gSkipped > 0 ? ", " + gSkipped + " skipped" : "", gTotal == 0 ? 0 : gSeconds / gTotal);
+        }
+        int survived = guards - killed - (skipped - gSkipped) + gSurvived + gWrong;
         return new Report("mutate", results.size(), survived, doc, table.render() + details + summary, skipped);
     }
 }

@@ -174,6 +174,16 @@ public final class Kernels {
         return out;
     }
 
+    /** Removes the work directory of an edited build ({@link #buildEdited} with that id): its units and binaries. */
+    public static void discardEdited(Path home, String id) {
+        Path work = home.resolve("target/mutants").resolve(id.replaceAll("[^A-Za-z0-9_.@-]", "_"));
+        try {
+            deleteTree(work);
+        } catch (IOException x) {
+            // a leftover directory is rebuilt over next time
+        }
+    }
+
     /** The kernel-file line of each edit of an edited build (in the order given to {@link #buildEdited}), null if not applied. */
     public static List<Integer> editLines(Build b) {
         Path applied = b.bin().getParent().resolve("edits").resolve("applied");
@@ -248,6 +258,11 @@ public final class Kernels {
             } else if (rc == 4) {
                 // a kernel edit that does not apply: build.sh's one line names the mutant, target, file and function
                 throw new VhostcheckException(lastLine(err));
+            } else if (rc == 1 && edits != null) {
+                // an edit that applied but does not compile (a generated mutant's 0 - 1 in a case label, ...)
+                String first = err.lines().filter(l -> l.contains("error:")).findFirst().orElse(lastLine(err));
+                throw new KernelBuildError("building the edited " + target + " harness failed (exit 1; log " + log + "):\n"
+                        + tail(err), first.replace(work.toString() + "/", ""));
             } else if (rc != 0) {
                 throw new KernelCrash("building the " + target + " harness failed (exit " + rc + "; log " + log + "):\n"
                         + tail(err));

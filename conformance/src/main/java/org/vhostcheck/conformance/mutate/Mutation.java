@@ -16,6 +16,8 @@ import org.vhostcheck.conformance.Divergence;
 import org.vhostcheck.conformance.KernelMachines;
 import org.vhostcheck.conformance.Replayer;
 import org.vhostcheck.conformance.SuiteResult;
+import org.vhostcheck.conformance.kernel.KernelBuildError;
+import org.vhostcheck.conformance.kernel.KernelEdit;
 import org.vhostcheck.conformance.kernel.Kernels;
 import org.vhostcheck.model.Guards;
 import org.vhostcheck.model.Manifest;
@@ -43,10 +45,15 @@ public final class Mutation {
     public record Place(String file, String function, Integer line) {
     }
 
-    /** The outcome of one mutant on one kernel. */
+    /**
+     * The outcome of one mutant on one kernel: a guard mutant ({@code kind} "guard", its guard named) or a generated
+     * one ("generated": no guard, no broken model, its {@code source} the kernel line it changes as it was;
+     * {@code stillborn} when it does not compile).
+     */
     public record Result(String id, String kind, String guard, String target, String what, List<Place> edits,
                          List<String> parts, boolean killed, FirstDivergence firstDivergence, Boolean matchesBrokenModel,
-                         List<String> brokenModels, String reason, double buildSeconds, double seconds) {
+                         List<String> brokenModels, String reason, double buildSeconds, double seconds, String source,
+                         boolean stillborn) {
     }
 
     /** A replay suite: a model's trace files (its state graph, its simulation traces), exported when first asked for. */
@@ -140,14 +147,65 @@ public final class Mutation {
 
     /** One guard mutant on one kernel; {@code killSuites} null: today's suites of that kernel (only those of touched parts run). */
     public Result run(GuardMutants.Mutant m, String target, List<Suite> killSuites) {
-        long t0 = System.nanoTime();
         Guards.Guard g = guards.get(m.guard());
-        progress.accept("mutate " + m.id() + " on " + target + ": building the mutant kernel ...");
-        Kernels.Build b = Kernels.buildEdited(home, target, m.id() + "." + target, m.editsFor(target));
-        List<Place> places = places(m, target, b);
+        Killing k = kill(m.id(), m.id() + "." + target, target, m.editsFor(target), killSuites, false);
+        if (k.result() != null) {
+            Result r = k.result();
+            return new Result(r.id(), "guard", g.name(), target, m.what(), r.edits(), r.parts(), false, null, null, List.of(),
+                    r.reason(), r.buildSeconds(), r.seconds(), null, false);
+        }
+        return matchBroken(m, g, target, killSuites, k);
+    }
+
+    /**
+     * One generated mutant (no guard, no broken model: killed or not), on its own target; {@code killSuites} null:
+     * today's suites of that target (only those of the parts it touches). A mutant that does not compile is
+     * stillborn: neither killed nor survived. The mutant's build directory is removed afterwards.
+     */
+    public Result run(GeneratedMutants.Mutant m, List<Suite> killSuites) {
+        String dir = "gen-" + m.id().replaceAll("[^A-Za-z0-9_]", "_") + "-"
+                + Integer.toHexString(m.id().hashCode()) + "." + m.target();
+        try {
+            Killing k = kill(m.id(), dir, m.target(), m.edits(), killSuites, true);
+            Result r = k.result();
+            if (r == null) {
+                r = new Result(m.id(), "generated", null, m.target(), m.source(), k.places(), k.build().parts(), k.first() != null,
+                        k.first(), null, List.of(), k.reason(), k.build().seconds(), secs(k.t0()), m.source(), false);
+            }
+            return new Result(r.id(), "generated", null, r.target(), m.operator() + " in " + m.function() + ": " + m.source(),
+                    r.edits(), r.parts(), r.killed(), r.firstDivergence(), null, List.of(), r.reason(), r.buildSeconds(),
+                    r.seconds(), m.source(), r.stillborn());
+        } finally {
+            Kernels.discardEdited(home, dir);
+        }
+    }
+
+    /** What building a mutant and replaying the killing suites gave (result set: it ended there, skipped or stillborn). */
+    private record Killing(Result result, Kernels.Build build, List<Place> places, List<String> specs, FirstDivergence first,
+                           String reason, long t0) {
+    }
+
+    private Killing kill(String id, String dirId, String target, List<KernelEdit> edits, List<Suite> killSuites,
+                         boolean stillbornIfNoCompile) {
+        long t0 = System.nanoTime();
+        progress.accept("mutate " + id + " on " + target + ": building the mutant kernel ...");
+        Kernels.Build b;
+        try {
+            b = Kernels.buildEdited(home, target, dirId, edits);
+        } catch (KernelBuildError x) {
+            if (!stillbornIfNoCompile) {
+                throw x;
+            }
+            List<Place> ps = edits.stream().map(e -> new Place(e.file(), e.function(), null)).toList();
+            return new Killing(new Result(id, null, null, target, null, ps, List.of(), false, null, null, List.of(),
+                    "STILLBORN: the mutant does not compile: " + x.firstError(), secs(t0), secs(t0), null, true),
+                    null, ps, List.of(), null, null, t0);
+        }
+        List<Place> places = places(edits, b);
         if (!b.available()) {
-            return new Result(m.id(), "guard", g.name(), target, m.what(), places, List.of(), false, null, null, List.of(),
-                    "SKIPPED: " + target + " is not available: " + b.unavailable(), b.seconds(), secs(t0));
+            return new Killing(new Result(id, null, null, target, null, places, List.of(), false, null, null, List.of(),
+                    "SKIPPED: " + target + " is not available: " + b.unavailable(), b.seconds(), secs(t0), null, false),
+                    b, places, List.of(), null, null, t0);
         }
         List<String> specs = new ArrayList<>();
         for (String part : b.parts()) {
@@ -160,7 +218,7 @@ public final class Mutation {
         long replayed = 0;
         for (Suite s : kill) {
             for (Path t : s.traces()) {
-                progress.accept("mutate " + m.id() + " on " + target + ": replaying " + t.getFileName() + " ...");
+                progress.accept("mutate " + id + " on " + target + ": replaying " + t.getFileName() + " ...");
                 SuiteResult r = Replayer.replay(t, target, b, true);
                 replayed += r.transitions();
                 if (r.mismatches() > 0) {
@@ -183,6 +241,16 @@ public final class Mutation {
                       + String.join(", ", places.stream().map(p -> p.function() + (p.line() == null ? "" : ":" + p.line())).toList())
                       + ") behave differently";
         }
+        return new Killing(null, b, places, specs, first, reason, t0);
+    }
+
+    private Result matchBroken(GuardMutants.Mutant m, Guards.Guard g, String target, List<Suite> killSuites, Killing k) {
+        Kernels.Build b = k.build();
+        List<String> specs = k.specs();
+        List<Place> places = k.places();
+        FirstDivergence first = k.first();
+        String reason = k.reason();
+        long t0 = k.t0();
         // matches its broken model?
         Boolean matches = null;
         List<String> brokenModels = new ArrayList<>();
@@ -229,7 +297,7 @@ public final class Mutation {
             reason = reason == null ? w : reason + "; " + w;
         }
         Result res = new Result(m.id(), "guard", g.name(), target, m.what(), places, b.parts(), first != null, first, matches,
-                brokenModels, reason, b.seconds(), secs(t0));
+                brokenModels, reason, b.seconds(), secs(t0), null, false);
         // one line a mutant as it ends, so that a long run shows its score as it goes
         progress.accept(String.format(java.util.Locale.ROOT, "mutate %s on %s: %s%s (%.0f s)", m.id(), target,
                 first != null ? "killed by " + first.model() + " " + first.action() + " " + first.field() : "SURVIVED",
@@ -361,11 +429,11 @@ public final class Mutation {
         return to;
     }
 
-    private static List<Place> places(GuardMutants.Mutant m, String target, Kernels.Build b) {
+    private static List<Place> places(List<KernelEdit> edits, Kernels.Build b) {
         List<Integer> lines = b.available() ? Kernels.editLines(b) : List.of();
         List<Place> out = new ArrayList<>();
         int k = 0;
-        for (var e : m.editsFor(target)) {
+        for (var e : edits) {
             out.add(new Place(e.file(), e.function(), k < lines.size() ? lines.get(k) : null));
             k++;
         }
