@@ -22,7 +22,7 @@ class ReviewPatchTest {
 
     @Test
     void theF004FixMakesTheKernelTheFixedModel() {
-        Path patch = Cli.HOME.resolve("claims/patches/F004-putu16-write-access.linux-6.12.patch");
+        Path patch = Cli.HOME.resolve("claims/patches/F004-putu16-map-wo.linux-6.12.patch");
         Cli r = Cli.run("review", "--patch", patch.toString(), "--target", "linux-6.12", "--model", "VirtQueue_Vringh", "--json");
         assertEquals(0, r.exit(), r.err() + r.out());
         JsonNode doc = r.json();
