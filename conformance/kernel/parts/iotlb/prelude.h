@@ -104,6 +104,7 @@ struct vhost_virtqueue {
 	void *private_data;  /* the backend: none here */
 	u64 acked_features;
 	void __user *log_base;
+	bool log_used;       /* memory_access_ok reads it with claims/patches F002; always false here */
 	struct vhost_iotlb *umem;
 	struct vhost_iotlb *iotlb;
 };
