@@ -1,15 +1,6 @@
 package org.vhostcheck.conformance.mutate;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -20,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import org.vhostcheck.conformance.kernel.Kernels;
 import org.vhostcheck.model.JsonProblem;
+import org.vhostcheck.model.StrictJson;
 import org.vhostcheck.model.VhostcheckException;
 
 /**
@@ -41,11 +33,6 @@ public final class EquivalentMutants {
     private record Doc(List<Entry> equivalent) {
     }
 
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .build();
 
     private final Path file;
     /** target -> id -> entry */
@@ -86,20 +73,7 @@ public final class EquivalentMutants {
         if (!Files.exists(file)) {
             return new EquivalentMutants(file, Map.of());
         }
-        Doc doc;
-        try {
-            doc = JSON.readValue(Files.readAllBytes(file), Doc.class);
-        } catch (NoSuchFileException e) {
-            return new EquivalentMutants(file, Map.of());
-        } catch (UnrecognizedPropertyException e) {
-            throw new VhostcheckException(file + ": unknown field '" + JsonProblem.cut(e.getPropertyName()) + "'");
-        } catch (JsonMappingException e) {
-            throw new VhostcheckException(file + ": " + JsonProblem.of(e));
-        } catch (JsonProcessingException e) {
-            throw new VhostcheckException(file + ": not valid JSON: " + JsonProblem.of(e));
-        } catch (IOException e) {
-            throw new VhostcheckException(file + ": cannot read: " + e.getMessage());
-        }
+        Doc doc = StrictJson.read(file, Doc.class, "equivalent mutants file");
         if (doc == null || doc.equivalent() == null) {
             throw new VhostcheckException(file + ": expected an object with an array \"equivalent\"");
         }
