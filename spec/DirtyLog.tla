@@ -358,7 +358,9 @@ UsedWrite(u) ==
 (* A log_write that fails (LogSet) ends log_write_hva with its error, so   *)
 (* the maps after it in the table's list are not logged; the model takes   *)
 (* every overlap's LogSet, which is the same while one map overlaps the    *)
-(* host range (so within the bounds: no host range there overlaps two).    *)
+(* host range or every log write succeeds (so within the bounds: a host    *)
+(* range overlaps two maps only in DirtyLog_HvaEdge, whose log bytes are   *)
+(* all in user memory).                                                    *)
 (***************************************************************************)
 Overlaps(h) ==
     {m \in umem : ~(Gt(m.addr, Add(Sub(h.hva, One), h.len))

@@ -47,6 +47,23 @@ MCHvaWrites == { H(UA, U(0, 0, 0, \h1000)), H(Add(UA, U(0, 0, 0, \h0800)), U(0, 
                  H(Add(UA, U(0, 0, 0, \h1000)), U(0, 0, 0, \h1000)),
                  H(U(0, 0, \h3000, 0), U(0, 0, 0, \h1000)), H(U(0, 0, 0, \h10), U(0, 0, 0, \h1000)) }
 
+\* Host-adjacent regions (DirtyLog_HvaEdge): guest pages 0 and 8 side by side in
+\* host memory (at UA and UA + 0x1000), so that host ranges meet both: one
+\* across the two, one whose last byte is the second region's first, two bytes
+\* across the seam, one ending right before the second region, and one in
+\* neither; one log base, the used ring logged from 0, page 0 written without an
+\* IOTLB.
+MCTablesHvaEdge ==
+    { <<R(Zero, U(0, 0, 0, \h1000), UA), R(U(0, 0, 0, \h8000), U(0, 0, 0, \h1000), Add(UA, U(0, 0, 0, \h1000)))>> }
+MCBasesHvaEdge == { U(0, 0, \h1000, 0) }
+MCLogAddrsHvaEdge == { Zero }
+MCWritesHvaEdge == { W(Zero, U(0, 0, 0, \h1000)) }
+MCHvaWritesEdge == { H(Add(UA, U(0, 0, 0, \h0800)), U(0, 0, 0, \h1000)),
+                     H(Add(UA, U(0, 0, 0, \h0801)), U(0, 0, 0, \h0800)),
+                     H(Add(UA, U(0, 0, 0, \h0fff)), U(0, 0, 0, 2)),
+                     H(Add(UA, U(0, 0, 0, \h0800)), U(0, 0, 0, \h0800)),
+                     H(U(0, 0, 0, \h10), U(0, 0, 0, \h1000)) }
+
 \* Used ring with 2 entries and VIRTIO_RING_F_EVENT_IDX: 4 + 8 * 2 + 2 bytes;
 \* writes of flags, of idx, and of the last ring entry.
 MCUsedSize == 22

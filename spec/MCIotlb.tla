@@ -69,6 +69,18 @@ MCUpdatesEdges ==
       Upd(P(\h5000), U(\h8000, 0, 0, 0), UA, VHOST_ACCESS_RW) }
 MCRequestsEdges ==
     { Q(U(\h7fff, \hffff, \hffff, \hf800), P(\h1000), VHOST_ACCESS_RO), Q(U(\h8000, 0, 0, 0), P(\h0800), VHOST_ACCESS_RO) }
+
+\* The end of user memory (Iotlb_UserEnd): an update ending exactly at
+\* TASK_SIZE_MAX (access_ok takes it), one ending a byte past it and one half
+\* a page past it (access_ok refuses both: 6.12's sum <= USER_PTR_MAX, 6.1's
+\* addr <= limit - size), a request over the first two pages, invalidating all.
+MCUpdatesUserEnd ==
+    { Upd(Zero, P(\h1000), U(0, \h7fff, \hffff, \he000), VHOST_ACCESS_RW),
+      Upd(P(\h1000), P(\h1001), U(0, \h7fff, \hffff, \he000), VHOST_ACCESS_RO),
+      Upd(P(\h1000), P(\h1000), U(0, \h7fff, \hffff, \he800), VHOST_ACCESS_RW) }
+MCInvalidatesUserEnd == { Inv(Zero, Zero) }
+MCRequestsUserEnd == { Q(Zero, P(\h2000), VHOST_ACCESS_RO) }
+
 \* The state as traces and counterexamples show it.
 EncMap(m) == [start |-> Enc(m.start), last |-> Enc(m.last), size |-> Enc(m.size),
               addr |-> Enc(m.addr), perm |-> m.perm]

@@ -213,4 +213,16 @@ class GeneratedMutantsTest {
             eq.requireExisting(t, GeneratedMutants.generate(HOME, t).stream().map(GeneratedMutants.Mutant::id).toList());
         }
     }
+
+    @Test
+    void aMutantThatDoesNotCompileIsStillbornNotKilled() {
+        GeneratedMutants.Mutant m = new GeneratedMutants.Mutant("putu16_iotlb:1254:<to<<<", "linux-6.1", "drivers/vhost/vringh.c",
+                "putu16_iotlb", 1254, "<to<<<", "if (ret < 0)", "\tif (ret < 0)\n", "\tif (ret <<< 0)\n");
+        Mutation.Result r = new Mutation(HOME, null).run(m, List.of());
+        assertTrue(r.stillborn(), r.toString());
+        assertEquals("generated", r.kind());
+        assertTrue(!r.killed() && r.firstDivergence() == null, r.toString());
+        assertTrue(r.reason().startsWith("STILLBORN: the mutant does not compile: ") && r.reason().contains("error:"), r.reason());
+        assertEquals("if (ret < 0)", r.source());
+    }
 }
