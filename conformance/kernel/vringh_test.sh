@@ -2,7 +2,8 @@
 # Builds and runs the kernel's own vringh test (tools/virtio/vringh_test: drivers/vhost/vringh.c as the host
 # side against drivers/virtio/virtio_ring.c as the guest side, in userspace) as an extra check of the trees
 # the harness is built from.
-#   vringh_test.sh <target> <workdir> [full]   e.g. vringh_test.sh linux-6.12 target/kernel
+#   vringh_test.sh <target> <workdir> [full|sample]   e.g. vringh_test.sh linux-6.12 target/kernel
+# (default: vringh_test.sh's own matrix; full: every option combination; sample: three variants for mvn verify)
 # Needs <workdir>/<target>/src unpacked by build.sh (unpack.conf names tools/virtio and drivers/virtio).
 # Builds with the tree's own tools/virtio/Makefile, in a symlink copy of the tree under
 # <workdir>/<target>/vringh_test/tree (so the unpacked tree gets no objects and no flags go stale), with
@@ -99,6 +100,10 @@ if [ "$matrix" = full ]; then
 		"--parallel --slow-range --fast-vringh"; do
 		for f in "${flags[@]}"; do variants+=("$(echo "$f $mode" | xargs)"); done
 	done
+elif [ "$matrix" = sample ]; then
+	# one serial run without and one with every feature, one with two processes (1-byte ranges, 35 s a run
+	# under load, only in the default matrix)
+	variants=("" "$all" "$all --parallel")
 else
 	for f in "${flags[@]}"; do variants+=("$f"); done
 	variants+=("--slow-range" "$all --slow-range")

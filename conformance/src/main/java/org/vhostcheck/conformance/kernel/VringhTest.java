@@ -146,13 +146,19 @@ public final class VringhTest {
     }
 
 
-    /** The default variant set (vringh_test.sh without "full"). */
+    /** The default variant set (vringh_test.sh's own matrix). */
     public static Result run(Path home, String target) {
-        return run(home, target, false);
+        return run(home, target, "default");
     }
 
-    /** Builds the target's tree (Kernels.build) and runs vringh_test.sh; full = every option combination. */
-    public static Result run(Path home, String target, boolean full) {
+    /**
+     * Builds the target's tree (Kernels.build) and runs vringh_test.sh with a matrix: "default" (vringh_test.sh's
+     * own), "full" (every option combination) or "sample" (three variants, for mvn verify).
+     */
+    public static Result run(Path home, String target, String matrix) {
+        if (!List.of("default", "full", "sample").contains(matrix)) {
+            throw new IllegalArgumentException("vringh_test matrix: " + matrix);
+        }
         Kernels.Build b = Kernels.build(home, target);
         if (!b.available()) {
             return new Result(target, null, 0, List.of(), b.unavailable());
@@ -161,9 +167,7 @@ public final class VringhTest {
         Path log = work.resolve(target + ".vringh_test.log");
         List<String> cmd = new ArrayList<>(List.of("nice", "bash",
                 home.resolve("conformance/kernel/vringh_test.sh").toString(), target, work.toString()));
-        if (full) {
-            cmd.add("full");
-        }
+        cmd.add(matrix);
         try {
             Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
