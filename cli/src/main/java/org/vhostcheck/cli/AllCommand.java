@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code vhostcheck all}: check, prove, conform (with drift), triage and mutate, the HTML report, then one summary. */
+/** {@code vhostcheck all}: check, prove, conform (with drift), the kernel patches (review --patches), triage and mutate, the HTML report, then one summary. */
 @Command(name = "all", mixinStandardHelpOptions = true, description = "Run check (CI models), prove, conform, drift, triage and the kernel mutants, write the HTML report, then summarise.")
 final class AllCommand implements Callable<Integer> {
     @ParentCommand
@@ -23,6 +23,10 @@ final class AllCommand implements Callable<Integer> {
                 CheckCommand.run(main, List.of(), false, Runtime.getRuntime().availableProcessors()),
                 ProveCommand.run(main)));
         reports.addAll(ConformCommand.run(main));
+        // before triage: its claims take the kernel patches' outcome as evidence (target/results/patches.json)
+        Report patches = ReviewCommand.catalogue(main, null, null);
+        Results.save(main.home(), patches);
+        reports.add(patches);
         reports.add(TriageCommand.run(main, List.of()));
         reports.add(MutateCommand.run(main));
         java.util.Map<String, Results.Saved> saved = new java.util.LinkedHashMap<>();

@@ -71,7 +71,7 @@ final class HtmlReport {
         b.append("<nav><a href=\"#sec-triage\">verdicts</a><a href=\"#sec-counterexamples\">counterexamples</a>")
                 .append("<a href=\"#sec-check\">models</a><a href=\"#sec-prove\">proofs</a>")
                 .append("<a href=\"#sec-conform\">conformance</a><a href=\"#sec-drift\">drift</a>")
-                .append("<a href=\"#sec-mutate\">kernel mutants</a></nav>\n");
+                .append("<a href=\"#sec-patches\">kernel patches</a><a href=\"#sec-mutate\">kernel mutants</a></nav>\n");
         sources(saved);
         b.append("</header>\n");
         triage(saved.get("triage"));
@@ -80,6 +80,7 @@ final class HtmlReport {
         prove(saved.get("prove"));
         conform(saved.get("conform"));
         drift(saved.get("drift"));
+        patches(saved.get("patches"));
         mutate(saved.get("mutate"));
         b.append("</body>\n</html>\n");
     }
@@ -237,6 +238,40 @@ final class HtmlReport {
     }
 
     /** Kernel mutants: each guard removed from the real source, killed by the suites or not, equal to its broken model or not. */
+    private void patches(Results.Saved r) {
+        if (!heading("sec-patches", "Kernel patches", r, "vhostcheck review --patches")) {
+            return;
+        }
+        b.append("<div class=\"scroll\"><table id=\"patches\">\n<tr><th>entry</th><th>target</th><th>claims</th><th>patches</th>")
+                .append("<th>today's model</th><th>first change</th><th>patched kernel equals</th><th>verdict</th><th>why</th></tr>\n");
+        for (JsonNode e : r.data().path("entries")) {
+            b.append("<tr>");
+            cell(text(e.path("id")));
+            cell(text(e.path("target")));
+            StringBuilder cs = new StringBuilder();
+            e.path("claims").forEach(x -> cs.append(cs.length() == 0 ? "" : ", ").append(x.asText()));
+            cell(cs.toString());
+            StringBuilder ps = new StringBuilder();
+            e.path("patches").forEach(p -> ps.append(ps.length() == 0 ? "" : " + ").append(p.asText()));
+            cell(ps.toString());
+            cell(text(e.path("changes")));
+            String first = "";
+            for (JsonNode m : e.path("review").path("models")) {
+                if (m.path("model").asText().equals(e.path("changes").asText()) && m.path("firstChange").isObject()) {
+                    JsonNode f = m.path("firstChange");
+                    first = "line " + text(f.path("line")) + " " + text(f.path("action")) + " " + text(f.path("field")) + ": spec "
+                            + text(f.path("spec")) + ", kernel " + text(f.path("kernel"));
+                }
+            }
+            cell(first);
+            cell(text(e.path("equals")) + " (" + text(e.path("equalsTransitions")) + " transitions)");
+            verdict(e.path("asExpected").asBoolean() ? "OK" : "UNEXPECTED");
+            cell(e.path("why").isNull() ? "" : text(e.path("why")));
+            b.append("</tr>\n");
+        }
+        b.append("</table></div>\n</section>\n");
+    }
+
     private void mutate(Results.Saved r) {
         if (!heading("sec-mutate", "Kernel mutants", r, "vhostcheck mutate")) {
             return;

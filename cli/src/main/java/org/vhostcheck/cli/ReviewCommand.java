@@ -32,8 +32,14 @@ final class ReviewCommand implements Callable<Integer> {
     private String guard;
 
     @Option(names = "--patch", paramLabel = "FILE",
-            description = "A kernel patch (unified diff as git format-patch writes it, paths a/drivers/vhost/...) to apply to the pinned tree of --target and replay.")
-    private java.nio.file.Path patch;
+            description = "A kernel patch (unified diff as git format-patch writes it, paths a/drivers/vhost/...) to apply to the pinned tree of --target and replay; repeatable: applied in order.")
+    private List<java.nio.file.Path> patch;
+
+    @Option(names = "--patches", description = "Every entry of claims/patches/patches.json (with --target: that target's): the project's fixes and reverts, each checked against what it must do.")
+    private boolean patches;
+
+    @Option(names = "--entry", paramLabel = "ID", description = "With --patches: only these entries (repeatable).")
+    private List<String> entries;
 
     @Option(names = "--target", paramLabel = "TARGET", description = "With --patch: linux-6.1 or linux-6.12.")
     private String target;
@@ -46,8 +52,15 @@ final class ReviewCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws KeyLoadException {
-        if ((guard == null) == (patch == null)) {
-            throw new org.vhostcheck.model.VhostcheckException("review takes --guard NAME or --patch FILE --target TARGET (one of them)");
+        if ((guard != null ? 1 : 0) + (patch != null ? 1 : 0) + (patches ? 1 : 0) != 1) {
+            throw new org.vhostcheck.model.VhostcheckException("review takes --guard NAME, --patch FILE --target TARGET or --patches (one of them)");
+        }
+        if (entries != null && !patches) {
+            throw new org.vhostcheck.model.VhostcheckException("--entry goes with --patches");
+        }
+        if (patches) {
+            Report r = catalogue(main, target, entries);
+            return (entries == null && target == null ? Results.saved(main, r) : r).print(main, json);
         }
         if (patch != null) {
             if (target == null) {
@@ -56,17 +69,99 @@ final class ReviewCommand implements Callable<Integer> {
             return patch(main, patch, target, models).print(main, json);
         }
         if (target != null) {
-            throw new org.vhostcheck.model.VhostcheckException("--target goes with --patch");
+            throw new org.vhostcheck.model.VhostcheckException("--target goes with --patch or --patches");
         }
         return run(main, guard).print(main, json);
     }
 
     /** {@code review --patch}: the patched kernel's suites against the base kernel's, and the model it now equals. */
-    static Report patch(Main main, java.nio.file.Path file, String target, List<String> models) {
+    static Report patch(Main main, List<java.nio.file.Path> files, String target, List<String> models) {
         org.vhostcheck.conformance.mutate.PatchReview.Result r =
-                new org.vhostcheck.conformance.mutate.PatchReview(main.home(), main.progress(), models).review(file, target);
+                new org.vhostcheck.conformance.mutate.PatchReview(main.home(), main.progress(), models).review(files, target);
+        ObjectNode doc = patchJson(r);
+        String text = "Patch " + String.join(" + ", files.stream().map(java.nio.file.Path::toString).toList()) + " on " + r.target()
+                + " " + r.version() + ": changes " + String.join(", ", r.functions())
+                + " (" + String.join(", ", r.files()) + "); rebuilt parts: " + String.join(", ", r.parts()) + "\n\n"
+                + modelTable(r).render() + "\nVerdict: " + r.verdict() + "\n";
+        return new Report("review", r.models().size(), 0, doc, text);
+    }
+
+    /**
+     * {@code review --patches}: every entry of claims/patches/patches.json; an entry is as expected when today's model
+     * it names changes on the patched kernel first at its action and the model it names replays there with no divergence
+     * (or, for an entry with a recorded limit, when the limit still holds).
+     */
+    static Report catalogue(Main main, String target, List<String> only) {
+        org.vhostcheck.model.Manifest manifest = org.vhostcheck.model.Manifest.load(main.home());
+        var cat = org.vhostcheck.conformance.mutate.PatchCatalogue.load(main.home(),
+                org.vhostcheck.conformance.mutate.PatchCatalogue.defaultFile(main.home()), manifest);
+        if (target != null && !org.vhostcheck.conformance.kernel.Kernels.TARGETS.contains(target)) {
+            throw new org.vhostcheck.model.VhostcheckException("unknown kernel target '" + target + "' (known: "
+                    + String.join(", ", org.vhostcheck.conformance.kernel.Kernels.TARGETS) + ")");
+        }
+        List<org.vhostcheck.conformance.mutate.PatchCatalogue.Entry> list = cat.of(target);
+        if (only != null) {
+            for (String id : only) {
+                if (list.stream().noneMatch(e -> e.id().equals(id))) {
+                    throw new org.vhostcheck.model.VhostcheckException(cat.file() + ": no entry '" + id + "'"
+                            + (target == null ? "" : " for " + target));
+                }
+            }
+            list = list.stream().filter(e -> only.contains(e.id())).toList();
+        }
         ObjectNode doc = Main.JSON.createObjectNode();
-        doc.put("patch", file.toString());
+        ArrayNode rows = doc.putArray("entries");
+        Table table = new Table("entry", "target", "claims", "changes", "first change", "equals", "transitions", "as expected", "seconds")
+                .right(6, 8);
+        int unexpected = 0;
+        for (var e : list) {
+            var o = org.vhostcheck.conformance.mutate.PatchCatalogue.run(main.home(), e, main.progress());
+            unexpected += o.asExpected() ? 0 : 1;
+            ObjectNode row = rows.addObject();
+            row.put("id", e.id());
+            row.put("target", e.target());
+            row.set("claims", Main.JSON.valueToTree(e.claims()));
+            row.set("patches", Main.JSON.valueToTree(e.patches()));
+            row.put("changes", e.changes());
+            row.put("firstAction", e.firstAction());
+            row.put("equals", e.equals());
+            row.put("limit", e.limit());
+            row.put("equalsTransitions", o.equalsTransitions());
+            row.put("asExpected", o.asExpected());
+            row.put("why", o.why());
+            row.set("review", patchJson(o.review()));
+            var c = o.review().models().stream().filter(m -> m.model().equals(e.changes())).findFirst().orElse(null);
+            String first = c == null || c.firstChange() == null ? "" : c.firstChange().action() + " " + c.firstChange().field();
+            table.add(e.id(), e.target(), String.join(", ", e.claims()), e.changes() == null ? "-" : e.changes(), first, e.equals() + (o.equalsFirst() == null ? ": 0 divergences" : ": diverges"),
+                    o.equalsTransitions(), o.asExpected() ? (e.limit() == null ? "yes" : "yes (known limit)") : "NO",
+                    String.format(Locale.ROOT, "%.0f", o.review().seconds()));
+        }
+        doc.put("asExpected", unexpected == 0);
+        StringBuilder text = new StringBuilder(table.render());
+        for (var n : rows) {
+            if (!n.path("why").isNull()) {
+                text.append(n.path("id").asText()).append(": ").append(n.path("why").asText()).append('\n');
+            }
+        }
+        text.append(unexpected == 0 ? "Every patch does to the kernel what " + cat.file().getFileName() + " says.\n"
+                : unexpected + " patch(es) NOT as " + cat.file().getFileName() + " says (see NO above).\n");
+        return new Report("patches", list.size(), unexpected, doc, text.toString());
+    }
+
+    private static Table modelTable(org.vhostcheck.conformance.mutate.PatchReview.Result r) {
+        Table table = new Table("model", "divergences base", "divergences patched", "first change").right(1, 2);
+        for (var m : r.models()) {
+            table.add(m.model(), m.divergencesBase(), m.divergencesPatched(), m.firstChange() == null ? ""
+                    : m.firstChangeSide() + ": line " + m.firstChange().line() + " " + m.firstChange().action() + " "
+                      + m.firstChange().field() + " spec " + m.firstChange().expected() + ", kernel " + m.firstChange().actual());
+        }
+        return table;
+    }
+
+    private static ObjectNode patchJson(org.vhostcheck.conformance.mutate.PatchReview.Result r) {
+        ObjectNode doc = Main.JSON.createObjectNode();
+        doc.put("patch", String.join(" ", r.patches().stream().map(java.nio.file.Path::toString).toList()));
+        doc.set("patches", Main.JSON.valueToTree(r.patches().stream().map(java.nio.file.Path::toString).toList()));
         doc.put("target", r.target());
         doc.put("version", r.version());
         doc.put("applied", true);
@@ -74,7 +169,6 @@ final class ReviewCommand implements Callable<Integer> {
         doc.set("functions", Main.JSON.valueToTree(r.functions()));
         doc.set("parts", Main.JSON.valueToTree(r.parts()));
         ArrayNode rows = doc.putArray("models");
-        Table table = new Table("model", "divergences base", "divergences patched", "first change").right(1, 2);
         for (var m : r.models()) {
             ObjectNode row = rows.addObject();
             row.put("model", m.model());
@@ -92,9 +186,6 @@ final class ReviewCommand implements Callable<Integer> {
                 f.put("spec", m.firstChange().expected());
                 f.put("kernel", m.firstChange().actual());
             }
-            table.add(m.model(), m.divergencesBase(), m.divergencesPatched(), m.firstChange() == null ? ""
-                    : m.firstChangeSide() + ": line " + m.firstChange().line() + " " + m.firstChange().action() + " "
-                      + m.firstChange().field() + " spec " + m.firstChange().expected() + ", kernel " + m.firstChange().actual());
         }
         ArrayNode conforms = doc.putArray("conformsTo");
         for (var c : r.conformsTo()) {
@@ -107,10 +198,7 @@ final class ReviewCommand implements Callable<Integer> {
         }
         doc.put("verdict", r.verdict());
         doc.put("seconds", Main.round(r.seconds()));
-        String text = "Patch " + file + " on " + r.target() + " " + r.version() + ": changes " + String.join(", ", r.functions())
-                + " (" + String.join(", ", r.files()) + "); rebuilt parts: " + String.join(", ", r.parts()) + "\n\n"
-                + table.render() + "\nVerdict: " + r.verdict() + "\n";
-        return new Report("review", r.models().size(), 0, doc, text);
+        return doc;
     }
 
     static Report run(Main main, String name) throws KeyLoadException {

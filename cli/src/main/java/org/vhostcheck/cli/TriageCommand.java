@@ -83,8 +83,15 @@ final class TriageCommand implements Callable<Integer> {
         ObjectNode doc = Main.JSON.createObjectNode();
         ArrayNode rows = doc.putArray("claims");
         int unexpected = 0;
+        Results.Saved patches = Results.load(ev.home, "patches");
         for (Claims.Claim c : claims) {
             ObjectNode row = verdict(ev, c);
+            List<String> kernelPatches = patchEvidence(patches, c.id());
+            if (!kernelPatches.isEmpty()) {
+                ArrayNode e = (ArrayNode) row.get("evidence");
+                kernelPatches.forEach(e::add);
+                row.set("kernelPatches", Main.JSON.valueToTree(kernelPatches));
+            }
             rows.add(row);
             boolean ok = row.get("verdict").asText().equals(c.expectedVerdict());
             unexpected += ok ? 0 : 1;
@@ -149,6 +156,44 @@ final class TriageCommand implements Callable<Integer> {
         }
         if (out.isEmpty()) {
             out.addAll(ev.twinsOf(contract));
+        }
+        return out;
+    }
+
+    /**
+     * Kernel-level evidence from the last {@code vhostcheck review --patches} (target/results/patches.json, run by
+     * {@code vhostcheck all} before triage): what the project's patch for this claim (a fix, or the revert of a historic
+     * fix) does to the real kernel. It adds to the evidence and does not decide the verdict; when there is no such
+     * result, nothing is said (the claim's own replay rows stand).
+     */
+    static List<String> patchEvidence(Results.Saved patches, String claim) {
+        List<String> out = new ArrayList<>();
+        if (patches == null) {
+            return out;
+        }
+        for (var e : patches.data().path("entries")) {
+            boolean ours = false;
+            for (var id : e.path("claims")) {
+                ours |= id.asText().equals(claim);
+            }
+            if (!ours) {
+                continue;
+            }
+            List<String> files = new ArrayList<>();
+            e.path("patches").forEach(p -> files.add(p.asText()));
+            String head = "Kernel patch (" + String.join(" + ", files) + ", " + e.path("target").asText() + "; vhostcheck review --patches, "
+                    + patches.generated() + "): ";
+            String what;
+            if (!e.path("asExpected").asBoolean()) {
+                what = "NOT as claims/patches/patches.json says: " + e.path("why").asText();
+            } else if (!e.path("limit").isNull()) {
+                what = "as recorded, the patched kernel does not equal " + e.path("equals").asText() + ": " + e.path("limit").asText();
+            } else {
+                what = (e.path("changes").isNull() ? "" : "today's " + e.path("changes").asText() + " changes on the patched kernel, first at "
+                        + e.path("firstAction").asText() + "; ") + "the patched kernel replays " + e.path("equals").asText()
+                        + " with no divergence (" + e.path("equalsTransitions").asLong() + " transitions).";
+            }
+            out.add(head + what);
         }
         return out;
     }

@@ -46,6 +46,26 @@ class ReviewPatchTest {
         assertTrue(doc.get("verdict").asText().contains("equals VirtQueue_Vringh-PutU16Access2"), doc.get("verdict").asText());
     }
 
+    /**
+     * The same fix as an entry of claims/patches/patches.json: today's VirtQueue_Vringh changes first at U16Access and the
+     * patched kernel replays VirtQueue_Vringh_Fix with no divergence (the sample of {@code review --patches}; all entries
+     * run in {@code vhostcheck all}). A broken entry expectation is reported, not passed.
+     */
+    @Test
+    void theF004EntryOfThePatchCatalogueIsAsItSays() {
+        Cli r = Cli.run("review", "--patches", "--entry", "F004@linux-6.12", "--json");
+        assertEquals(0, r.exit(), r.err() + r.out());
+        JsonNode e = r.json().get("entries").get(0);
+        assertEquals("F004@linux-6.12", e.get("id").asText());
+        assertTrue(e.get("asExpected").asBoolean(), e.toString());
+        assertTrue(e.get("equalsTransitions").asLong() > 0, e.toString());
+        assertEquals("U16Access", e.get("review").get("models").get(0).get("firstChange").get("action").asText(), e.toString());
+        assertTrue(r.json().get("asExpected").asBoolean());
+
+        Cli bad = Cli.run("review", "--patches", "--entry", "F004@linux-6.1");
+        assertTrue(bad.assertBadInput().contains("no entry 'F004@linux-6.1'"), bad.err());
+    }
+
     @Test
     void badPatchesAreOneLine(@TempDir Path dir) throws IOException {
         Path src = Kernels.workDir(Cli.HOME).resolve("linux-6.12/src");

@@ -30,6 +30,15 @@ public final class Conformance {
     private final Path home;
     private final Consumer<String> progress;
 
+    /** 0: none; else a fresh export of a graph of more distinct states is bad input (models derived on the fly). */
+    private long maxExportStates;
+
+    /** Caps fresh exports at {@code n} distinct states (see {@link Exporter#Exporter(Path, Consumer, long)}). */
+    public Conformance capExports(long n) {
+        this.maxExportStates = n;
+        return this;
+    }
+
     public Conformance(Path home, Consumer<String> progress) {
         this.home = home;
         this.progress = progress == null ? s -> { } : progress;
@@ -162,7 +171,7 @@ public final class Conformance {
     }
 
     private Traces exportFresh(Manifest m, Manifest.Entry e) {
-        Exporter ex = new Exporter(home, progress);
+        Exporter ex = new Exporter(home, progress, maxExportStates);
         Path dir = home.resolve("target/traces");
         progress.accept("conform " + e.name() + ": exporting the state graph ...");
         Exporter.Summary g = ex.graph(e, m.specDir(), dir.resolve(e.name() + ".graph.ndjson"));

@@ -20,7 +20,7 @@ final class KernelIotlbMachine extends IotlbMachine {
     private final KernelProcess kernel;
 
     KernelIotlbMachine(JsonNode constants, KernelProcess kernel) {
-        super(constants);
+        super(constants, true);
         this.kernel = kernel;
     }
 

@@ -48,7 +48,7 @@ final class KernelVirtQueueMachine implements Machine {
 
     KernelVirtQueueMachine(JsonNode c, KernelProcess kernel) {
         this.kernel = kernel;
-        this.check = new VirtQueueMachine(c);
+        this.check = new VirtQueueMachine(c, true);
         num = c.get("QueueSize").asInt();
         iovSize = c.get("IovSize").asInt();
         indCap = c.get("IndCap").asInt();

@@ -42,6 +42,12 @@ public final class Exporter {
     private final Path home;
     private final TlcRunner tlc;
 
+    /** As {@link #Exporter(Path, java.util.function.Consumer)}; a graph of more than maxDistinct states is bad input (0: no cap). */
+    public Exporter(Path home, java.util.function.Consumer<String> progress, long maxDistinct) {
+        this(home, progress);
+        tlc.capDistinctStates(maxDistinct);
+    }
+
     public Exporter(Path home, java.util.function.Consumer<String> progress) {
         this.home = home;
         this.tlc = new TlcRunner(home, 1, progress); // one worker keeps a state's transitions together

@@ -33,9 +33,18 @@ public final class TlcRunner {
     public record Run(int exitCode, ToolOutput output, double seconds) {
     }
 
+    private static final java.util.regex.Pattern DISTINCT = java.util.regex.Pattern.compile("([\\d,]+) distinct states");
     private final Path home;
     private final int workers;
     private final Consumer<String> progress;
+    /** 0: none; else a run stops with bad input once TLC's progress reports more distinct states (a model too large). */
+    private long maxDistinct;
+
+    /** Stops any later run once TLC reports more than {@code n} distinct states (0: no cap): for models derived on the fly. */
+    public TlcRunner capDistinctStates(long n) {
+        this.maxDistinct = n;
+        return this;
+    }
 
     public TlcRunner(Path home, int workers, Consumer<String> progress) {
         this.home = home;
@@ -167,14 +176,22 @@ public final class TlcRunner {
         cmd.addAll(extra);
         cmd.add(module.toAbsolutePath().toString());
         long t0 = System.nanoTime();
+        Process[] proc = new Process[1];
+        boolean[] tooLarge = new boolean[1];
         ToolOutput out = new ToolOutput(m -> {
             if (m.code() == ToolOutput.PROGRESS || m.code() == ToolOutput.SIMULATION_PROGRESS) {
                 progress.accept(label + ": " + m.text().replaceAll("^Progress\\([^)]*\\) at \\S+ \\S+: ", ""));
+                Matcher dm = DISTINCT.matcher(m.text());
+                if (maxDistinct > 0 && dm.find() && Long.parseLong(dm.group(1).replace(",", "")) > maxDistinct && proc[0] != null) {
+                    tooLarge[0] = true;
+                    proc[0].destroyForcibly();
+                }
             }
         });
         int exit;
         try {
             Process p = new ProcessBuilder(cmd).directory(meta.toFile()).redirectErrorStream(true).start();
+            proc[0] = p;
             try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = in.readLine()) != null) {
@@ -182,6 +199,9 @@ public final class TlcRunner {
                 }
             }
             exit = p.waitFor();
+            if (tooLarge[0]) {
+                throw new VhostcheckException(label + ": more than " + maxDistinct + " distinct states: too large for this use");
+            }
         } catch (IOException e) {
             throw new VhostcheckException("cannot run TLC (" + cmd.get(0) + "): " + e.getMessage());
         } catch (InterruptedException e) {

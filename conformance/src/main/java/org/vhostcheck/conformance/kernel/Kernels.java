@@ -107,20 +107,26 @@ public final class Kernels {
      * (patch's own words), a patched file that does not compile (gcc's first error).
      */
     public static Build buildPatched(Path home, String target, String id, Path patch) {
+        return buildPatched(home, target, id, List.of(patch));
+    }
+
+    /** As {@link #buildPatched(Path, String, String, Path)} with several patches applied one after the other. */
+    public static Build buildPatched(Path home, String target, String id, List<Path> patches) {
         Build pristine = build(home, target);
         if (!pristine.available()) {
             return pristine;
         }
-        List<String> files = PatchFiles.of(patch);
         List<String> built = PatchFiles.builtFiles(home.resolve("conformance/kernel"), target);
-        for (String f : files) {
-            if (!built.contains(f)) {
-                throw new VhostcheckException(patch + ": " + f + " is not a file any harness part builds on " + target
-                        + " (conformance/kernel/parts/*/part.conf)");
+        for (Path patch : patches) {
+            for (String f : PatchFiles.of(patch)) {
+                if (!built.contains(f)) {
+                    throw new VhostcheckException(patch + ": " + f + " is not a file any harness part builds on " + target
+                            + " (conformance/kernel/parts/*/part.conf)");
+                }
             }
         }
         Path pw = workDir(home);
-        Path work = home.resolve("target/patches").resolve(id.replaceAll("[^A-Za-z0-9_.@-]", "_"));
+        Path work = home.resolve("target/patches").resolve(id.replaceAll("[^A-Za-z0-9_.@+-]", "_"));
         Path src = work.resolve(target).resolve("src");
         try {
             Files.createDirectories(work.resolve(target));
@@ -128,10 +134,15 @@ public final class Kernels {
             link(work.resolve("deps"), pw.resolve("deps"));
             deleteTree(src);
             run(List.of("cp", "-al", pw.resolve(target).resolve("src").toString(), src.toString()), null);
-            String dry = run(List.of("patch", "-p1", "--dry-run", "--batch", "--forward", "-d", src.toString(), "-i",
-                    patch.toAbsolutePath().toString()), patch + ": does not apply to " + target + " " + pristine.version());
-            run(List.of("patch", "-p1", "--batch", "--forward", "-d", src.toString(), "-i", patch.toAbsolutePath().toString()),
-                    patch + ": does not apply to " + target + " " + pristine.version());
+            for (Path patch : patches) {
+                String what = patch + ": does not apply to " + target + " " + pristine.version()
+                        + (patches.indexOf(patch) > 0 ? " after " + patches.subList(0, patches.indexOf(patch)).stream()
+                                .map(q -> q.getFileName().toString()).collect(java.util.stream.Collectors.joining(", ")) : "");
+                run(List.of("patch", "-p1", "--dry-run", "--batch", "--forward", "-d", src.toString(), "-i",
+                        patch.toAbsolutePath().toString()), what);
+                // patch writes a new file for each file it changes: the hard links of cp -al stay the pristine tree's
+                run(List.of("patch", "-p1", "--batch", "--forward", "-d", src.toString(), "-i", patch.toAbsolutePath().toString()), what);
+            }
         } catch (IOException x) {
             throw new KernelCrash("preparing " + work + ": " + x.getMessage());
         }
@@ -140,7 +151,7 @@ public final class Kernels {
         } catch (KernelCrash x) {
             String err = x.getMessage().lines().filter(l -> l.contains("error:")).findFirst().orElse(null);
             if (err != null) {
-                throw new VhostcheckException(patch + ": does not compile on " + target + ": "
+                throw new VhostcheckException(patches.get(patches.size() - 1) + ": does not compile on " + target + ": "
                         + err.replace(src.toString() + "/", "").strip());
             }
             throw x;

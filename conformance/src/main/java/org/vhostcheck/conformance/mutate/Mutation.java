@@ -73,6 +73,8 @@ public final class Mutation {
     private final Manifest manifest;
     private final Guards guards;
     private final Consumer<String> progress;
+    /** Today's exported graphs have at most a few thousand states; a derived one past this is not a replay suite. */
+    static final long MAX_DERIVED_STATES = 200_000;
     private final Conformance conformance;
     private final Map<String, Suite> suites = new LinkedHashMap<>();
 
@@ -89,7 +91,9 @@ public final class Mutation {
         this.manifest = Manifest.load(home);
         this.guards = Guards.load(manifest);
         this.progress = progress == null ? s -> { } : progress;
-        this.conformance = new Conformance(home, this.progress);
+        // models derived here (a guard switched in today's config) may lose the bound that kept them small (e.g. the
+        // IOTLB without its map limit): such an export stops at this many distinct states and the model is left out
+        this.conformance = new Conformance(home, this.progress).capExports(MAX_DERIVED_STATES);
         if (models != null && !models.isEmpty()) {
             for (Manifest.Entry e : manifest.select(models, false)) {
                 if (!e.today() || !e.exportable() || !KernelMachines.has(e.spec())) {
@@ -335,6 +339,49 @@ public final class Mutation {
             throw new NotDerivable(without.config() + " does not set " + g.name());
         }
         return derive(today, g.name(), value).suite();
+    }
+
+    /**
+     * Any model of the manifest as a suite: its own export when it has a trace config; otherwise a trace config derived
+     * here from its check config (target/mutants/models/MODEL.trace.cfg: TraceInit / TraceNext, TypeOK its only
+     * invariant, everything else as the model has it), exported when first asked for.
+     */
+    public Suite exportOf(Manifest.Entry e) {
+        if (e.exportable()) {
+            return suiteOf(e);
+        }
+        return derivedModels.computeIfAbsent(e.name() + "#trace", n -> {
+            Path specDir = manifest.specDir();
+            Path to = home.resolve("target/mutants/models").resolve(e.name() + ".trace.cfg");
+            List<String> out = new ArrayList<>();
+            try {
+                for (String line : Files.readAllLines(specDir.resolve(e.config()), StandardCharsets.UTF_8)) {
+                    String t = line.strip();
+                    if (t.equals("INIT Init")) {
+                        out.add("INIT TraceInit");
+                    } else if (t.equals("NEXT Next")) {
+                        out.add("NEXT TraceNext");
+                    } else if (!(INVARIANT.matcher(line).matches() && !t.equals("INVARIANT TypeOK")) && !t.startsWith("PROPERTY")) {
+                        out.add(line);
+                    }
+                }
+                Files.createDirectories(to.getParent());
+                Files.write(to, out, StandardCharsets.UTF_8);
+            } catch (IOException x) {
+                throw new VhostcheckException(to + ": cannot derive the trace config of " + e.name() + ": " + x.getMessage());
+            }
+            String rel = specDir.relativize(to).toString();
+            Manifest.Entry t = new Manifest.Entry(e.name(), e.spec(), e.module(), e.config(), e.purpose(), e.expected(), null,
+                    e.kernel(), false, rel, rel, e.simulateCount(), e.simulateDepth(), false, List.of());
+            List<List<Path>> once = new ArrayList<>();
+            return new Derived(new Suite(e.name(), e.spec(), () -> {
+                if (once.isEmpty()) {
+                    Conformance.Traces x = conformance.export(manifest, t);
+                    once.add(List.of(x.graph(), x.sim()));
+                }
+                return once.get(0);
+            }), t);
+        }).suite();
     }
 
     /** A model derived from one of today's: its suite (exported when first asked for) and its check entry. */

@@ -42,9 +42,9 @@ public final class PatchReview {
     public record Conformance(String guard, String model, String value, String pairModel, String invariants) {
     }
 
-    public record Result(Path patch, String target, String version, List<String> files, List<String> functions,
+    public record Result(List<Path> patches, String target, String version, List<String> files, List<String> functions,
                          List<String> parts, List<ModelChange> models, List<Conformance> conformsTo, String verdict,
-                         double seconds) {
+                         double seconds, Kernels.Build build) {
     }
 
     private static final Pattern HUNK = Pattern.compile("^@@ -(\\d+)(?:,(\\d+))? \\+\\d+(?:,\\d+)? @@(.*)$");
@@ -60,6 +60,15 @@ public final class PatchReview {
 
     /** A review of the named exported models only (null: every model of the parts the patch changes). */
     public PatchReview(Path home, Consumer<String> progress, List<String> models) {
+        this(home, progress, models, true);
+    }
+
+    /**
+     * guardModels false: no search for the guard-switched model the patched kernel equals (conformsTo stays empty), for a
+     * caller that names the model to compare with itself (PatchCatalogue).
+     */
+    public PatchReview(Path home, Consumer<String> progress, List<String> models, boolean guardModels) {
+        this.guardModels = guardModels;
         this.home = home;
         this.progress = progress == null ? s -> { } : progress;
         this.mutation = new Mutation(home, this.progress, null);
@@ -70,21 +79,35 @@ public final class PatchReview {
     }
 
     private final Set<String> onlyModels;
+    private final boolean guardModels;
 
     public Result review(Path patch, String target) {
+        return review(List.of(patch), target);
+    }
+
+    /** The review of several patches applied one after the other (e.g. two reverts that together undo one guard). */
+    public Result review(List<Path> patches, String target) {
+        Path patch = patches.get(patches.size() - 1);
         long t0 = System.nanoTime();
         if (!Kernels.TARGETS.contains(target)) {
             throw new VhostcheckException("unknown kernel target '" + target + "' (known: " + String.join(", ", Kernels.TARGETS) + ")");
         }
-        String id = patch.getFileName().toString().replaceAll("\\.patch$|\\.diff$", "") + "." + target;
+        String id = String.join("+", patches.stream().map(q -> q.getFileName().toString().replaceAll("\\.patch$|\\.diff$", "")).toList())
+                + "." + target;
         progress.accept("review " + patch.getFileName() + ": applying to " + target + " and building ...");
         Kernels.Build base = Kernels.build(home, target);
         if (!base.available()) {
             throw new VhostcheckException(target + " is not available: " + base.unavailable());
         }
-        Kernels.Build patched = Kernels.buildPatched(home, target, id, patch);
-        List<String> files = PatchFiles.of(patch);
-        List<String> functions = functions(patch, base.bin().getParent().resolve("src"));
+        Kernels.Build patched = Kernels.buildPatched(home, target, id, patches);
+        Set<String> fileSet = new LinkedHashSet<>();
+        Set<String> functionSet = new LinkedHashSet<>();
+        for (Path q : patches) {
+            fileSet.addAll(PatchFiles.of(q));
+            functionSet.addAll(functions(q, base.bin().getParent().resolve("src")));
+        }
+        List<String> files = List.copyOf(fileSet);
+        List<String> functions = List.copyOf(functionSet);
         List<String> parts = changedParts(base, patched);
         List<String> specs = new ArrayList<>();
         parts.forEach(p -> specs.addAll(KernelMachines.specsOf(p)));
@@ -126,12 +149,12 @@ public final class PatchReview {
         // which model the patched kernel equals, for the guards in the changed functions
         List<Conformance> conforms = new ArrayList<>();
         boolean anyChange = models.stream().anyMatch(m -> m.firstChange() != null);
-        if (anyChange) {
+        if (anyChange && guardModels) {
             conforms.addAll(conformance(target, patched, specs, functions));
         }
         String verdict = verdict(target, patched.version(), models, conforms);
-        return new Result(patch, target, patched.version(), files, functions, parts, models, conforms, verdict,
-                (System.nanoTime() - t0) / 1e9);
+        return new Result(patches, target, patched.version(), files, functions, parts, models, conforms, verdict,
+                (System.nanoTime() - t0) / 1e9, patched);
     }
 
     private List<Conformance> conformance(String target, Kernels.Build patched, List<String> specs, List<String> functions) {

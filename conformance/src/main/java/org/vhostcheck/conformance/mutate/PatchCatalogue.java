@@ -1,0 +1,175 @@
+package org.vhostcheck.conformance.mutate;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.vhostcheck.conformance.Divergence;
+import org.vhostcheck.conformance.Replayer;
+import org.vhostcheck.conformance.SuiteResult;
+import org.vhostcheck.conformance.kernel.Kernels;
+import org.vhostcheck.model.Claims;
+import org.vhostcheck.model.JsonProblem;
+import org.vhostcheck.model.Manifest;
+import org.vhostcheck.model.StrictJson;
+import org.vhostcheck.model.VhostcheckException;
+
+/**
+ * claims/patches/patches.json: what each of the project's kernel patches must do to a kernel, checked by
+ * {@code vhostcheck review --patches}. An entry applies its patches (in order) to one target's pinned tree and expects:
+ * today's model {@code changes} replays through the base kernel with no divergence and through the patched one with
+ * some, the first at action {@code firstAction}; the model {@code equals} (the fix's, or a claim's broken model)
+ * replays through the patched kernel with no divergence. An entry without {@code changes} says {@code why} no model
+ * of today's kernel can show the change. An entry with a {@code limit} is one where that is known not
+ * to hold, with the reason: it is run all the same, and a limit that no longer holds is reported.
+ */
+public final class PatchCatalogue {
+    /** One entry as the file has it. */
+    public record Entry(String id, List<String> patches, String target, List<String> claims, String changes, String firstAction,
+                        String equals, String why, String limit) {
+    }
+
+    record Doc(List<Entry> entries) {
+    }
+
+    /** The outcome of one entry. */
+    public record Outcome(Entry entry, PatchReview.Result review, long equalsTransitions, Divergence equalsFirst,
+                          boolean asExpected, String why) {
+    }
+
+    private final Path file;
+    private final Map<String, Entry> byId;
+
+    private PatchCatalogue(Path file, Map<String, Entry> byId) {
+        this.file = file;
+        this.byId = byId;
+    }
+
+    public static Path defaultFile(Path home) {
+        return home.resolve("claims/patches/patches.json");
+    }
+
+    public List<Entry> all() {
+        return List.copyOf(byId.values());
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** Reads and checks the catalogue: every patch file, target, claim and model it names exists. */
+    public static PatchCatalogue load(Path home, Path file, Manifest manifest) {
+        Doc doc = StrictJson.read(file, Doc.class, "patch catalogue");
+        if (doc == null || doc.entries() == null || doc.entries().isEmpty()) {
+            throw new VhostcheckException(file + ": expected an object with a non-empty array \"entries\"");
+        }
+        Map<String, Entry> byId = new LinkedHashMap<>();
+        List<Claims.Claim> claims = Claims.loadAll(Claims.defaultDir(home), manifest);
+        for (int k = 0; k < doc.entries().size(); k++) {
+            Entry e = doc.entries().get(k);
+            if (e == null || e.id() == null || e.id().isBlank()) {
+                throw new VhostcheckException(file + ": entries[" + k + "]: missing field 'id'");
+            }
+            String where = file + ": entry " + JsonProblem.cut(e.id());
+            if (byId.containsKey(e.id())) {
+                throw new VhostcheckException(where + ": duplicate id");
+            }
+            if (e.patches() == null || e.patches().isEmpty()) {
+                throw new VhostcheckException(where + ": missing field 'patches' (file names in " + file.getParent() + ")");
+            }
+            for (String p : e.patches()) {
+                if (p == null || p.contains("/") || !Files.isRegularFile(file.resolveSibling(p))) {
+                    throw new VhostcheckException(where + ": no patch file '" + JsonProblem.cut(String.valueOf(p)) + "' beside " + file.getFileName());
+                }
+            }
+            if (e.target() == null || !Kernels.TARGETS.contains(e.target())) {
+                throw new VhostcheckException(where + ": target must be one of " + String.join(", ", Kernels.TARGETS));
+            }
+            if (e.claims() == null || e.claims().isEmpty()) {
+                throw new VhostcheckException(where + ": missing field 'claims' (ids of claims in claims/, e.g. F001)");
+            }
+            for (String id : e.claims()) {
+                if (claims.stream().noneMatch(c -> c.id().equals(id))) {
+                    throw new VhostcheckException(where + ": no claim '" + JsonProblem.cut(String.valueOf(id)) + "' in claims/");
+                }
+            }
+            if (e.equals() == null) {
+                throw new VhostcheckException(where + ": missing field 'equals'");
+            }
+            if ((e.changes() == null) != (e.firstAction() == null)) {
+                throw new VhostcheckException(where + ": 'changes' and 'firstAction' go together");
+            }
+            if (e.changes() == null && e.why() == null) {
+                throw new VhostcheckException(where + ": without 'changes', say 'why' no model of today's kernel shows the change");
+            }
+            for (String[] m : new String[][] {{"changes", e.changes()}, {"equals", e.equals()}}) {
+                if (m[1] == null) {
+                    continue;
+                }
+                if (manifest.entries().stream().noneMatch(x -> x.name().equals(m[1]))) {
+                    throw new VhostcheckException(where + ": " + m[0] + ": no model '" + JsonProblem.cut(m[1]) + "' in spec/manifest.json");
+                }
+            }
+            if (e.firstAction() != null && !e.firstAction().matches("[A-Z][A-Za-z0-9]*")) {
+                throw new VhostcheckException(where + ": firstAction must be a spec action name (e.g. LogWrite)");
+            }
+            byId.put(e.id(), e);
+        }
+        return new PatchCatalogue(file, byId);
+    }
+
+    /** The entries of one target (null: all). */
+    public List<Entry> of(String target) {
+        return byId.values().stream().filter(e -> target == null || e.target().equals(target)).toList();
+    }
+
+    /** Runs one entry: the review of its patches on today's model it changes, then its equals model through the patched kernel. */
+    public static Outcome run(Path home, Entry e, Consumer<String> progress) {
+        Path dir = defaultFile(home).getParent();
+        List<Path> patches = e.patches().stream().map(dir::resolve).toList();
+        PatchReview review = new PatchReview(home, progress, List.of(e.changes() != null ? e.changes() : e.equals()), false);
+        PatchReview.Result r = review.review(patches, e.target());
+        List<String> why = new ArrayList<>();
+        PatchReview.ModelChange c = r.models().stream().filter(m -> m.model().equals(e.changes())).findFirst().orElse(null);
+        if (e.changes() == null) {
+            // nothing to compare: the entry says why (e.g. today's model stops the base kernel under ASan)
+        } else if (c == null) {
+            why.add(e.changes() + " was not replayed (the patch changes no part of its spec)");
+        } else {
+            if (c.divergencesBase() != 0) {
+                why.add(e.changes() + " diverges on the base kernel (" + c.divergencesBase() + ")");
+            }
+            if (c.divergencesPatched() == 0) {
+                why.add(e.changes() + " does not change on the patched kernel");
+            } else if (c.firstChange() == null || !e.firstAction().equals(c.firstChange().action())) {
+                why.add(e.changes() + " first changes at " + (c.firstChange() == null ? "no step" : c.firstChange().action())
+                        + ", not at " + e.firstAction());
+            }
+        }
+        Manifest m = Manifest.load(home);
+        Mutation mutation = new Mutation(home, progress, null);
+        Mutation.Suite s = mutation.exportOf(m.select(List.of(e.equals()), true).get(0));
+        long n = 0;
+        Divergence first = null;
+        for (Path t : s.traces()) {
+            progress.accept("review --patches " + e.id() + ": replaying " + t.getFileName() + " (" + e.equals() + ") through the patched " + e.target() + " ...");
+            SuiteResult sr = Replayer.replay(t, e.target(), r.build(), true);
+            n += sr.transitions();
+            if (!sr.divergences().isEmpty()) {
+                first = sr.divergences().get(0);
+                why.add(e.equals() + " diverges on the patched kernel: " + t.getFileName() + ":" + first.line() + " " + first.action()
+                        + " " + first.field() + ": model " + first.expected() + ", kernel " + first.actual());
+                break;
+            }
+        }
+        boolean met = why.isEmpty();
+        if (e.limit() != null) {
+            return new Outcome(e, r, n, first, !met, met ? "the recorded limit no longer holds: every expectation is met (drop 'limit')"
+                    : "known limit: " + e.limit() + " (" + String.join("; ", why) + ")");
+        }
+        return new Outcome(e, r, n, first, met, met ? null : String.join("; ", why));
+    }
+}
