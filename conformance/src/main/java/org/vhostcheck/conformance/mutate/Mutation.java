@@ -133,14 +133,7 @@ public final class Mutation {
 
     private Suite suite(Manifest.Entry e) {
         return suites.computeIfAbsent(e.name(), n -> {
-            List<List<Path>> once = new ArrayList<>();
-            return new Suite(e.name(), e.spec(), () -> {
-                if (once.isEmpty()) {
-                    Conformance.Traces t = conformance.export(manifest, e);
-                    once.add(List.of(t.graph(), t.sim()));
-                }
-                return once.get(0);
-            });
+            return new Suite(e.name(), e.spec(), exportOnce(e));
         });
     }
 
@@ -373,15 +366,32 @@ public final class Mutation {
             String rel = specDir.relativize(to).toString();
             Manifest.Entry t = new Manifest.Entry(e.name(), e.spec(), e.module(), e.config(), e.purpose(), e.expected(), null,
                     e.kernel(), false, rel, rel, e.simulateCount(), e.simulateDepth(), false, List.of());
-            List<List<Path>> once = new ArrayList<>();
-            return new Derived(new Suite(e.name(), e.spec(), () -> {
-                if (once.isEmpty()) {
-                    Conformance.Traces x = conformance.export(manifest, t);
-                    once.add(List.of(x.graph(), x.sim()));
-                }
-                return once.get(0);
-            }), t);
+            return new Derived(new Suite(e.name(), e.spec(), exportOnce(t)), t);
         }).suite();
+    }
+
+    /**
+     * A model's graph and simulation traces, exported when first asked for; a failed export (e.g. a derived model past
+     * {@link #MAX_DERIVED_STATES}) is remembered, so that the next kernel does not export it again.
+     */
+    private java.util.function.Supplier<List<Path>> exportOnce(Manifest.Entry e) {
+        List<List<Path>> once = new ArrayList<>();
+        VhostcheckException[] failed = new VhostcheckException[1];
+        return () -> {
+            if (failed[0] != null) {
+                throw failed[0];
+            }
+            if (once.isEmpty()) {
+                try {
+                    Conformance.Traces t = conformance.export(manifest, e);
+                    once.add(List.of(t.graph(), t.sim()));
+                } catch (VhostcheckException x) {
+                    failed[0] = x;
+                    throw x;
+                }
+            }
+            return once.get(0);
+        };
     }
 
     /** A model derived from one of today's: its suite (exported when first asked for) and its check entry. */
@@ -414,14 +424,7 @@ public final class Mutation {
                 purpose, "holds", null, today.kernel(), false, specDir.relativize(trace).toString(),
                 sim == null ? null : specDir.relativize(sim).toString(), today.simulateCount(), today.simulateDepth(),
                 false, List.of());
-        List<List<Path>> once = new ArrayList<>();
-        Suite s = new Suite(name, e.spec(), () -> {
-            if (once.isEmpty()) {
-                Conformance.Traces t = conformance.export(manifest, e);
-                once.add(List.of(t.graph(), t.sim()));
-            }
-            return once.get(0);
-        });
+        Suite s = new Suite(name, e.spec(), exportOnce(e));
         Derived d = new Derived(s, e);
         derivedModels.put(name, d);
         return d;
