@@ -443,6 +443,34 @@ public final class Iotlb {
         return a + flip(lenF) - 1;
     }
 
+    // translate_desc: addr = qaddr + s for the flipped request address and the flipped position sF (s = sF + 2^63):
+    // the u64 sum, exact when it stays below 2^64
+    /*@ private normal_behavior
+      @   requires (\bigint)qaddr + ((\bigint)sF - Long.MIN_VALUE) <= Long.MAX_VALUE;
+      @   ensures (\bigint)\result == (\bigint)qaddr + ((\bigint)sF - Long.MIN_VALUE);
+      @*/
+    private static /*@ pure @*/ long trPos(long qaddr, long sF) {
+        return qaddr + (sF - Long.MIN_VALUE);
+    }
+
+    // translate_desc: len - s from the flipped len and s (the same bits as the u64 difference)
+    /*@ private normal_behavior
+      @   requires sF < lenF;
+      @   ensures (\result >= 0 ? (\bigint)\result : (\bigint)\result + 2*((\bigint)Long.MAX_VALUE + 1)) == (\bigint)lenF - (\bigint)sF;
+      @*/
+    private static /*@ pure @*/ long trRest(long lenF, long sF) {
+        return lenF - sF;
+    }
+
+    // translate_desc: s += size on the flipped s, exact when s stays below 2^64
+    /*@ private normal_behavior
+      @   requires (\bigint)sF + (size >= 0 ? (\bigint)size : (\bigint)size + 2*((\bigint)Long.MAX_VALUE + 1)) <= Long.MAX_VALUE;
+      @   ensures (\bigint)\result == (\bigint)sF + (size >= 0 ? (\bigint)size : (\bigint)size + 2*((\bigint)Long.MAX_VALUE + 1));
+      @*/
+    private static /*@ pure @*/ long trNext(long sF, long size) {
+        return sF + size;
+    }
+
     // translate_desc: map->perm & access, for access VHOST_ACCESS_RO or VHOST_ACCESS_WO (a single bit)
     /*@ public normal_behavior
       @   ensures \result <==> (int) (p & access) != 0;
@@ -466,12 +494,15 @@ public final class Iotlb {
 
     // translate_desc's loop body once the map is found: size = map->size - addr + map->start;
     // iov = {addr -> map->addr + addr - map->start, min(len - s, size)} as entry k, with its IOVA range
-    // [segIova[k], segLast[k]] (flipped) and the map it came from; returns size
+    // [segIova[k], segLast[k]] (flipped) and the map it came from; s += size. Returns the new s (flipped, as sF);
+    // la is the map's last (last[i], read by the caller), ql the request's last IOVA (flipped, addr + len - s - 1):
+    // the entry ends at the map's last or the request's, whichever comes first
     // (a helper: the class invariant is neither assumed nor re-proven here; translate keeps it)
     /*@ private normal_behavior
-      @   requires start != null && last != null && addr != null && 0 <= i && i < start.length && i < last.length
-      @         && i < addr.length;
-      @   requires start[i] <= a && a <= last[i] && rem != 0 && !(a == Long.MIN_VALUE && last[i] == Long.MAX_VALUE);
+      @   requires start != null && last != null && addr != null && perm != null && 0 <= i && i < start.length
+      @         && i < last.length && i < addr.length;
+      @   requires la == last[i] && start[i] <= a && a <= la && (\bigint)sF + ((\bigint)la - (\bigint)a + 1) <= Long.MAX_VALUE;
+      @   requires sF < lenF && (\bigint)ql == (\bigint)a + ((\bigint)lenF - (\bigint)sF) - 1;
       @   requires segIova != null && segLast != null && segHva != null && segLen != null && segMap != null;
       @   requires 0 <= k && k < segIova.length && k < segLast.length && k < segHva.length && k < segLen.length
       @         && k < segMap.length;
@@ -480,25 +511,26 @@ public final class Iotlb {
       @   requires segIova != start && segIova != last && segIova != addr && segLast != start && segLast != last
       @         && segLast != addr && segHva != start && segHva != last && segHva != addr && segLen != start
       @         && segLen != last && segLen != addr && segMap != perm;
-      @   ensures (\result >= 0 ? (\bigint)\result : (\bigint)\result + 2*((\bigint)Long.MAX_VALUE + 1)) == (\bigint)last[i] - (\bigint)a + 1;
+      @   ensures (\bigint)\result == (\bigint)sF + ((\bigint)la - (\bigint)a + 1);
       @   ensures segIova[k] == a && segMap[k] == i;
       @   ensures segLast[k] == (long) (segIova[k] + segLen[k] - 1) && segHva[k] == (long) (addr[i] + (segIova[k] - start[i]));
-      @   ensures a <= segLast[k] && segLast[k] <= last[i];
-      @   ensures last[i] <= Long.MAX_VALUE;
-      @   ensures ((rem >= 0 ? (\bigint)rem : (\bigint)rem + 2*((\bigint)Long.MAX_VALUE + 1)) < (\result >= 0 ? (\bigint)\result : (\bigint)\result + 2*((\bigint)Long.MAX_VALUE + 1)) && (\bigint)segLast[k] == (\bigint)a + (rem >= 0 ? (\bigint)rem : (\bigint)rem + 2*((\bigint)Long.MAX_VALUE + 1)) - 1)
-      @        || ((\result >= 0 ? (\bigint)\result : (\bigint)\result + 2*((\bigint)Long.MAX_VALUE + 1)) <= (rem >= 0 ? (\bigint)rem : (\bigint)rem + 2*((\bigint)Long.MAX_VALUE + 1)) && segLast[k] == last[i]);
+      @   ensures segLast[k] == (la <= ql ? la : ql);
       @   assignable segIova[k], segLast[k], segHva[k], segLen[k], segMap[k];
       @*/
-    private /*@ helper @*/ long segment(int i, long a, long rem, int k, long[] segIova, long[] segLast, long[] segHva,
-                                        long[] segLen, int[] segMap) {
-        long size = trSize(at(last, i), a);
-        long len = trMin(rem, size);
+    private /*@ helper @*/ long segment(int i, long a, long la, long lenF, long sF, long ql, int k, long[] segIova, long[] segLast,
+                                        long[] segHva, long[] segLen, int[] segMap) {
+        long size = trSize(la, a);
+        // len - s: the same bits from the flipped values
+        long len = trMin(trRest(lenF, sF), size);
+        long lst = trLast(a, len);
+        long hva = trHva(at(addr, i), a, at(start, i));
         segIova[k] = a;
         segLen[k] = len;
-        segLast[k] = trLast(a, len);
-        segHva[k] = trHva(at(addr, i), a, at(start, i));
+        segLast[k] = lst;
+        segHva[k] = hva;
         segMap[k] = i;
-        return size;
+        // s += size
+        return trNext(sF, size);
     }
 
 
@@ -537,9 +569,11 @@ public final class Iotlb {
       @*/
 
     // translate_desc's loop body on the walk's position s (flipped sF, len flipped lenF): addr = qaddr + s;
-    // vhost_iotlb_itree_first and the miss and permission checks (probe); the iov entry k (segment); s += size and
-    // addr += size. Returns the new sF; segMap[k] is the map, or -1 (miss) / -2 (no permission) with sF returned
-    // unchanged. The arithmetic half of the step: entries before k are not its concern (extend carries them).
+    // vhost_iotlb_itree_first and the miss and permission checks (probe); the iov entry k and s += size (segment;
+    // addr += size is addr = qaddr + s next time). Returns the new sF; segMap[k] is the map, or -1 (miss) / -2 (no
+    // permission) with sF returned unchanged. The arithmetic half of the step: entries before k are not its concern
+    // (extend carries them). Every u64 sum and difference is a helper (trPos, trRest, trNext, trSize, trLast) whose
+    // contract states it exactly over \bigint, so that this proof and segment's never reason about wrap-around.
     /*@ private normal_behavior
       @   requires \invariant_for(this);
       @   requires segIova != null && segLast != null && segHva != null && segLen != null && segMap != null;
@@ -569,15 +603,13 @@ public final class Iotlb {
     private /*@ helper @*/ long step(long qaddr, long ql, int access, long lenF, long sF, int k, long[] segIova, long[] segLast,
                                      long[] segHva, long[] segLen, int[] segMap) {
         // addr and s advance together: addr == qaddr + s (the u64 sum; flipped sF minus MIN_VALUE is s)
-        long a = qaddr + (sF - Long.MIN_VALUE);
+        long a = trPos(qaddr, sF);
         int i = probe(a, ql, access);
         if (i < 0) {
             segMap[k] = i;
             return sF;
         }
-        // len - s: the same bits from the flipped values
-        long size = segment(i, a, lenF - sF, k, segIova, segLast, segHva, segLen, segMap);
-        return sF + size;
+        return segment(i, a, at(last, i), lenF, sF, ql, k, segIova, segLast, segHva, segLen, segMap);
     }
 
     // the walk half of translate_desc's loop body: step, and walkOk carried from entries 0 .. k - 1 to 0 .. k, so
