@@ -203,6 +203,9 @@ public final class TlcRunner {
                 throw new VhostcheckException(label + ": more than " + maxDistinct + " distinct states: too large for this use");
             }
         } catch (IOException e) {
+            if (tooLarge[0]) { // the stopped process closed its output under the reader
+                throw new VhostcheckException(label + ": more than " + maxDistinct + " distinct states: too large for this use");
+            }
             throw new VhostcheckException("cannot run TLC (" + cmd.get(0) + "): " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
