@@ -46,9 +46,14 @@ public final class KeyProver {
         return home.resolve("jml-verified").resolve("src").resolve("main").resolve("jml");
     }
 
-    /** {@code <home>/jml-verified/target/keyhome}: KeY's private configuration directory. */
+    /**
+     * {@code <home>/jml-verified/target/keyhome/jvm-<pid>}: KeY's private configuration directory, one per JVM. KeY
+     * reads its settings file in a static initialiser and writes it back after a proof: JVMs that prove at once (the
+     * two proof shards, a cli test beside them in the parallel build) would read each other's half-written file.
+     * Every setting is pinned from key-settings.properties anyway, so a fresh directory changes nothing else.
+     */
     public static Path keyHome(Path home) {
-        return home.resolve("jml-verified").resolve("target").resolve("keyhome");
+        return home.resolve("jml-verified").resolve("target").resolve("keyhome").resolve("jvm-" + ProcessHandle.current().pid());
     }
 
     /** Proves all contracts of the project at {@code home} with its pinned settings. */
