@@ -153,7 +153,7 @@ public final class VringhTest {
 
     /**
      * Builds the target's tree (Kernels.build) and runs vringh_test.sh with a matrix: "default" (vringh_test.sh's
-     * own), "full" (every option combination) or "sample" (three variants, for mvn verify).
+     * own), "full" (every option combination) or "sample" (two serial variants, for mvn verify).
      */
     public static Result run(Path home, String target, String matrix) {
         if (!List.of("default", "full", "sample").contains(matrix)) {
