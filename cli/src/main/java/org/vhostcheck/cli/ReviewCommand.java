@@ -58,6 +58,9 @@ final class ReviewCommand implements Callable<Integer> {
         if (entries != null && !patches) {
             throw new org.vhostcheck.model.VhostcheckException("--entry goes with --patches");
         }
+        if (patches && models != null) {
+            throw new org.vhostcheck.model.VhostcheckException("--model goes with --patch (each --patches entry names its models)");
+        }
         if (patches) {
             Report r = catalogue(main, target, entries);
             return (entries == null && target == null ? Results.saved(main, r) : r).print(main, json);

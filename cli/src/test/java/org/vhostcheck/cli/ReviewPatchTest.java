@@ -64,6 +64,7 @@ class ReviewPatchTest {
 
         Cli bad = Cli.run("review", "--patches", "--entry", "F004@linux-6.1");
         assertTrue(bad.assertBadInput().contains("no entry 'F004@linux-6.1'"), bad.err());
+        assertTrue(Cli.run("review", "--patches", "--model", "VirtQueue").assertBadInput().contains("--model goes with --patch"));
     }
 
     @Test
