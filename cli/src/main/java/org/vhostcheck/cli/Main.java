@@ -41,10 +41,13 @@ public final class Main implements Callable<Integer> {
 
     final PrintStream out;
     final PrintStream err;
+    /** Where a report printed as text also puts its JSON (tests: both renderings of one run); null: nowhere. */
+    final PrintStream jsonToo;
 
-    private Main(PrintStream out, PrintStream err) {
+    private Main(PrintStream out, PrintStream err, PrintStream jsonToo) {
         this.out = out;
         this.err = err;
+        this.jsonToo = jsonToo;
     }
 
     public static void main(String[] args) {
@@ -53,7 +56,12 @@ public final class Main implements Callable<Integer> {
 
     /** Runs one command line; results go to {@code out}, progress and the error line to {@code err}. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        CommandLine cl = new CommandLine(new Main(out, err));
+        return run(args, out, err, null);
+    }
+
+    /** As above; a report printed as text also writes its JSON document to {@code jsonToo}. */
+    static int run(String[] args, PrintStream out, PrintStream err, PrintStream jsonToo) {
+        CommandLine cl = new CommandLine(new Main(out, err, jsonToo));
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         cl.setParameterExceptionHandler((ex, a) -> fail(err, ex.getMessage() + " (see vhostcheck --help)"));

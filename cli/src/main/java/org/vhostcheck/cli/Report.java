@@ -28,6 +28,10 @@ record Report(String section, int items, int unexpected, ObjectNode json, String
         } else {
             main.out.print(text);
             main.out.flush();
+            if (main.jsonToo != null) {
+                main.jsonToo.println(json);
+                main.jsonToo.flush();
+            }
         }
         return exitCode();
     }

@@ -32,6 +32,23 @@ record Cli(int exit, String out, String err) {
         return new Cli(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
+    /**
+     * One run printed as text, with the JSON document the same report would print under --json: for tests that
+     * check both renderings without running the command twice. Returns the text run and the JSON.
+     */
+    static Both runBoth(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        ByteArrayOutputStream json = new ByteArrayOutputStream();
+        int exit = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), new PrintStream(json, true, StandardCharsets.UTF_8));
+        Cli text = new Cli(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return new Both(text, new Cli(exit, json.toString(StandardCharsets.UTF_8), text.err()));
+    }
+
+    record Both(Cli text, Cli json) {
+    }
+
     /** stdout parsed as one JSON document with nothing after it. */
     JsonNode json() {
         try {

@@ -17,7 +17,8 @@ class ReviewCommandTest {
 
     @Test
     void kernelGuardWithItsProof() {
-        Cli r = Cli.run("review", "--guard", "LenClamped", "--json");
+        Cli.Both both = Cli.runBoth("review", "--guard", "LenClamped");
+        Cli r = both.json();
         assertEquals(0, r.exit(), r.err() + r.out());
         JsonNode doc = r.json();
         assertTrue(doc.get("asExpected").asBoolean());
@@ -36,7 +37,7 @@ class ReviewCommandTest {
         assertEquals("closed", doc.get("proofs").get(0).get("result").asText());
         assertEquals("open", doc.get("proofs").get(1).get("result").asText());
 
-        Cli text = Cli.run("review", "--guard", "LenClamped");
+        Cli text = both.text();
         assertEquals(0, text.exit());
         assertTrue(text.out().contains("Broken: Iotlb_NoLenClamp violates Inv_NoPartialSuccess"), text.out());
         assertTrue(text.out().contains("Fixed: Iotlb holds Inv_NoPartialSuccess"), text.out());

@@ -73,7 +73,8 @@ class TriageCommandTest {
         Files.writeString(claims.resolve("T1.json"), "{\"id\": \"T1\", \"kind\": \"cve\", \"title\": \"t\","
                 + " \"claim\": \"an IOTLB map's size wraps\", \"model\": \"Iotlb\", \"invariant\": \"Inv_SizeNoWrap\","
                 + " \"brokenModel\": \"Iotlb_NoRetire\", \"expectedVerdict\": \"REFUTED\"}");
-        Cli r = Cli.run("triage", "--home", home.toString(), "--json");
+        Cli.Both both = Cli.runBoth("triage", "--home", home.toString());
+        Cli r = both.json();
         assertEquals(1, r.exit(), r.err() + r.out());
         JsonNode c = r.json().get("claims").get(0);
         assertEquals("INCONCLUSIVE", c.get("verdict").asText());
@@ -81,7 +82,7 @@ class TriageCommandTest {
         assertTrue(ev.contains("the broken model Iotlb_NoRetire does not violate Inv_SizeNoWrap (holds)"), ev);
         assertTrue(ev.contains("no KeY contract covers this claim"), ev);
 
-        Cli text = Cli.run("triage", "--home", home.toString());
+        Cli text = both.text();
         assertEquals(1, text.exit());
         assertTrue(text.out().contains("T1     INCONCLUSIVE  REFUTED   Iotlb  Inv_SizeNoWrap  NO"), text.out());
         assertTrue(text.out().contains("What the verdicts cover: "), text.out());

@@ -22,14 +22,26 @@ import org.vhostcheck.model.VhostcheckException;
  * {@code vhostcheck review --patches}. An entry applies its patches (in order) to one target's pinned tree and expects:
  * today's model {@code changes} replays through the base kernel with no divergence and through the patched one with
  * some, the first at action {@code firstAction}; the model {@code equals} (the fix's, or a claim's broken model)
- * replays through the patched kernel with no divergence. An entry without {@code changes} says {@code why} no model
- * of today's kernel can show the change. An entry with a {@code limit} is one where that is known not
+ * replays through the patched kernel with no divergence; and no other model of today's kernel of that target changes
+ * (every one whose spec the patched parts build is replayed through both), except those named in {@code alsoChanges},
+ * which must change too. An entry without {@code changes} says {@code why} no model of today's kernel can show the change. An entry with a {@code limit} is one where that is known not
  * to hold, with the reason: it is run all the same, and a limit that no longer holds is reported.
  */
 public final class PatchCatalogue {
     /** One entry as the file has it. */
     public record Entry(String id, List<String> patches, String target, List<String> claims, String changes, String firstAction,
-                        String equals, String why, String limit) {
+                        List<String> alsoChanges, String equals, String why, String limit) {
+        /** The models of today's kernel the entry expects to change: {@code changes} and {@code alsoChanges}. */
+        public List<String> changing() {
+            List<String> out = new ArrayList<>();
+            if (changes != null) {
+                out.add(changes);
+            }
+            if (alsoChanges != null) {
+                out.addAll(alsoChanges);
+            }
+            return out;
+        }
     }
 
     record Doc(List<Entry> entries) {
@@ -105,12 +117,28 @@ public final class PatchCatalogue {
             if (e.changes() == null && e.why() == null) {
                 throw new VhostcheckException(where + ": without 'changes', say 'why' no model of today's kernel shows the change");
             }
-            for (String[] m : new String[][] {{"changes", e.changes()}, {"equals", e.equals()}}) {
+            if (e.alsoChanges() != null && e.changes() == null) {
+                throw new VhostcheckException(where + ": 'alsoChanges' needs 'changes'");
+            }
+            List<String[]> named = new ArrayList<>();
+            named.add(new String[] {"changes", e.changes()});
+            named.add(new String[] {"equals", e.equals()});
+            for (String a : e.alsoChanges() == null ? List.<String>of() : e.alsoChanges()) {
+                named.add(new String[] {"alsoChanges", a});
+            }
+            for (String[] m : named) {
                 if (m[1] == null) {
+                    if (m[0].equals("alsoChanges")) {
+                        throw new VhostcheckException(where + ": alsoChanges: null is not a model name");
+                    }
                     continue;
                 }
-                if (manifest.entries().stream().noneMatch(x -> x.name().equals(m[1]))) {
+                Manifest.Entry x = manifest.entries().stream().filter(y -> y.name().equals(m[1])).findFirst().orElse(null);
+                if (x == null) {
                     throw new VhostcheckException(where + ": " + m[0] + ": no model '" + JsonProblem.cut(m[1]) + "' in spec/manifest.json");
+                }
+                if (m[0].equals("alsoChanges") && !(x.today() && x.kernels().contains(e.target()))) {
+                    throw new VhostcheckException(where + ": alsoChanges: '" + m[1] + "' is not a model of today's " + e.target());
                 }
             }
             if (e.firstAction() != null && !e.firstAction().matches("[A-Z][A-Za-z0-9]*")) {
@@ -126,13 +154,33 @@ public final class PatchCatalogue {
         return byId.values().stream().filter(e -> target == null || e.target().equals(target)).toList();
     }
 
-    /** Runs one entry: the review of its patches on today's model it changes, then its equals model through the patched kernel. */
+    /**
+     * Runs one entry: the review of its patches on every model of today's kernel of the target (the one it changes,
+     * and the others, which must not change), then its equals model through the patched kernel.
+     */
     public static Outcome run(Path home, Entry e, Consumer<String> progress) {
         Path dir = defaultFile(home).getParent();
         List<Path> patches = e.patches().stream().map(dir::resolve).toList();
-        PatchReview review = new PatchReview(home, progress, List.of(e.changes() != null ? e.changes() : e.equals()), false);
+        Mutation today = new Mutation(home, progress, null);
+        List<String> models = new ArrayList<>(today.todaysModels(e.target()).stream().map(Manifest.Entry::name).toList());
+        if (e.changes() != null && !models.contains(e.changes())) {
+            models.add(e.changes());
+        }
+        if (models.isEmpty()) {
+            models.add(e.equals());
+        }
+        PatchReview review = new PatchReview(home, progress, models, false);
         PatchReview.Result r = review.review(patches, e.target());
         List<String> why = new ArrayList<>();
+        for (PatchReview.ModelChange o : r.models()) {
+            boolean expected = e.changing().contains(o.model());
+            if (!expected && o.firstChange() != null) {
+                why.add(o.model() + " changes too (first at " + o.firstChange().action() + " " + o.firstChange().field()
+                        + "): the patch changes more than the entry says");
+            } else if (expected && !o.model().equals(e.changes()) && o.firstChange() == null) {
+                why.add(o.model() + " (alsoChanges) does not change on the patched kernel");
+            }
+        }
         PatchReview.ModelChange c = r.models().stream().filter(m -> m.model().equals(e.changes())).findFirst().orElse(null);
         if (e.changes() == null) {
             // nothing to compare: the entry says why (e.g. today's model stops the base kernel under ASan)

@@ -126,8 +126,10 @@ public final class PatchReview {
             Map<String, Divergence> fp = new LinkedHashMap<>();
             for (Path t : s.traces()) {
                 progress.accept("review " + patch.getFileName() + ": replaying " + t.getFileName() + " through base and patched " + target + " ...");
-                SuiteResult rb = Replayer.replay(t, target, base, false);
+                java.util.concurrent.CompletableFuture<SuiteResult> fbase =
+                        java.util.concurrent.CompletableFuture.supplyAsync(() -> baseReplay(t, target, base));
                 SuiteResult rp = Replayer.replay(t, target, patched, false);
+                SuiteResult rb = join(fbase);
                 nb += rb.mismatches();
                 np += rp.mismatches();
                 rb.divergences().forEach(d -> fb.putIfAbsent(d.key(), d));
@@ -155,6 +157,34 @@ public final class PatchReview {
         String verdict = verdict(target, patched.version(), models, conforms);
         return new Result(patches, target, patched.version(), files, functions, parts, models, conforms, verdict,
                 (System.nanoTime() - t0) / 1e9, patched);
+    }
+
+    /**
+     * The pristine kernel's replay of a trace file, once per JVM (review --patches replays the same suites through
+     * the same base for every entry of a target); keyed by the file's path, size and time, the target and the build.
+     */
+    private static final Map<String, SuiteResult> BASE_REPLAYS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static SuiteResult baseReplay(Path trace, String target, Kernels.Build base) {
+        String key;
+        try {
+            key = trace.toAbsolutePath() + "|" + java.nio.file.Files.size(trace) + "|" + java.nio.file.Files.getLastModifiedTime(trace).toMillis()
+                    + "|" + target + "|" + base.bin() + "|" + base.version();
+        } catch (java.io.IOException e) {
+            return Replayer.replay(trace, target, base, false);
+        }
+        return BASE_REPLAYS.computeIfAbsent(key, k -> Replayer.replay(trace, target, base, false));
+    }
+
+    private static SuiteResult join(java.util.concurrent.CompletableFuture<SuiteResult> f) {
+        try {
+            return f.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
     }
 
     private List<Conformance> conformance(String target, Kernels.Build patched, List<String> specs, List<String> functions) {

@@ -64,6 +64,10 @@ class PatchCatalogueTest {
                 "entry F004@linux-6.12: 'changes' and 'firstAction' go together"},
             {"\"target\": \"linux-6.12\", \"claims\": [\"F004\"]", "\"target\": \"linux-9\", \"claims\": [\"F004\"]",
                 "entry F004@linux-6.12: target must be one of"},
+            {"\"firstAction\": \"U16Access\", \"equals\"", "\"firstAction\": \"U16Access\", \"alsoChanges\": [\"VirtQueue_Vringh_Fix\"], \"equals\"",
+                "entry F004@linux-6.12: alsoChanges: 'VirtQueue_Vringh_Fix' is not a model of today's linux-6.12"},
+            {"\"firstAction\": \"U16Access\", \"equals\"", "\"firstAction\": \"U16Access\", \"alsoChanges\": [\"VirtQueue_Vringh_61\"], \"equals\"",
+                "entry F004@linux-6.12: alsoChanges: 'VirtQueue_Vringh_61' is not a model of today's linux-6.12"},
         };
         for (String[] k : cases) {
             assertTrue(all.contains(k[0]), k[0]);
