@@ -181,6 +181,11 @@ public final class PatchCatalogue {
                 why.add(o.model() + " (alsoChanges) does not change on the patched kernel");
             }
         }
+        for (String a : e.alsoChanges() == null ? List.<String>of() : e.alsoChanges()) {
+            if (r.models().stream().noneMatch(o -> o.model().equals(a))) {
+                why.add(a + " (alsoChanges) was not replayed (the patch changes no part of its spec)");
+            }
+        }
         PatchReview.ModelChange c = r.models().stream().filter(m -> m.model().equals(e.changes())).findFirst().orElse(null);
         if (e.changes() == null) {
             // nothing to compare: the entry says why (e.g. today's model stops the base kernel under ASan)
