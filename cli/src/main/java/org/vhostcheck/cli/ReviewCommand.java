@@ -127,7 +127,7 @@ final class ReviewCommand implements Callable<Integer> {
             row.set("patches", Main.JSON.valueToTree(e.patches()));
             row.put("changes", e.changes());
             row.put("firstAction", e.firstAction());
-            row.set("alsoChanges", Main.JSON.valueToTree(e.alsoChanges() == null ? java.util.List.of() : e.alsoChanges()));
+            row.set("alsoChanges", Main.JSON.valueToTree(e.alsoChanges()));
             row.put("equals", e.equals());
             row.put("limit", e.limit());
             row.put("equalsTransitions", o.equalsTransitions());

@@ -24,23 +24,15 @@ import org.vhostcheck.model.VhostcheckException;
  * some, the first at action {@code firstAction}; the model {@code equals} (the fix's, or a claim's broken model)
  * replays through the patched kernel with no divergence; and no other model of today's kernel of that target changes
  * (every one whose spec the patched parts build is replayed through both), except those named in {@code alsoChanges},
- * which must change too. An entry without {@code changes} says {@code why} no model of today's kernel can show the change. An entry with a {@code limit} is one where that is known not
- * to hold, with the reason: it is run all the same, and a limit that no longer holds is reported.
+ * which must change too. An entry without {@code changes} says {@code why} no model of today's kernel can show the
+ * change. An entry with a {@code limit} is one where that is known not to hold, with the reason: it is run all the same, and a limit that no longer holds is reported.
  */
 public final class PatchCatalogue {
     /** One entry as the file has it. */
     public record Entry(String id, List<String> patches, String target, List<String> claims, String changes, String firstAction,
                         List<String> alsoChanges, String equals, String why, String limit) {
-        /** The models of today's kernel the entry expects to change: {@code changes} and {@code alsoChanges}. */
-        public List<String> changing() {
-            List<String> out = new ArrayList<>();
-            if (changes != null) {
-                out.add(changes);
-            }
-            if (alsoChanges != null) {
-                out.addAll(alsoChanges);
-            }
-            return out;
+        public Entry {
+            alsoChanges = alsoChanges == null ? List.of() : alsoChanges;
         }
     }
 
@@ -117,28 +109,18 @@ public final class PatchCatalogue {
             if (e.changes() == null && e.why() == null) {
                 throw new VhostcheckException(where + ": without 'changes', say 'why' no model of today's kernel shows the change");
             }
-            if (e.alsoChanges() != null && e.changes() == null) {
+            if (!e.alsoChanges().isEmpty() && e.changes() == null) {
                 throw new VhostcheckException(where + ": 'alsoChanges' needs 'changes'");
             }
-            List<String[]> named = new ArrayList<>();
-            named.add(new String[] {"changes", e.changes()});
-            named.add(new String[] {"equals", e.equals()});
-            for (String a : e.alsoChanges() == null ? List.<String>of() : e.alsoChanges()) {
-                named.add(new String[] {"alsoChanges", a});
+            for (String[] m : new String[][] {{"changes", e.changes()}, {"equals", e.equals()}}) {
+                if (m[1] != null) {
+                    model(manifest, where, m[0], m[1]);
+                }
             }
-            for (String[] m : named) {
-                if (m[1] == null) {
-                    if (m[0].equals("alsoChanges")) {
-                        throw new VhostcheckException(where + ": alsoChanges: null is not a model name");
-                    }
-                    continue;
-                }
-                Manifest.Entry x = manifest.entries().stream().filter(y -> y.name().equals(m[1])).findFirst().orElse(null);
-                if (x == null) {
-                    throw new VhostcheckException(where + ": " + m[0] + ": no model '" + JsonProblem.cut(m[1]) + "' in spec/manifest.json");
-                }
-                if (m[0].equals("alsoChanges") && !(x.today() && x.kernels().contains(e.target()))) {
-                    throw new VhostcheckException(where + ": alsoChanges: '" + m[1] + "' is not a model of today's " + e.target());
+            for (String a : e.alsoChanges()) {
+                Manifest.Entry x = model(manifest, where, "alsoChanges", String.valueOf(a));
+                if (!(x.today() && x.kernels().contains(e.target()))) {
+                    throw new VhostcheckException(where + ": alsoChanges: '" + a + "' is not a model of today's " + e.target());
                 }
             }
             if (e.firstAction() != null && !e.firstAction().matches("[A-Z][A-Za-z0-9]*")) {
@@ -147,6 +129,11 @@ public final class PatchCatalogue {
             byId.put(e.id(), e);
         }
         return new PatchCatalogue(file, byId);
+    }
+
+    private static Manifest.Entry model(Manifest manifest, String where, String field, String name) {
+        return manifest.entries().stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow(() ->
+                new VhostcheckException(where + ": " + field + ": no model '" + JsonProblem.cut(name) + "' in spec/manifest.json"));
     }
 
     /** The entries of one target (null: all). */
@@ -173,17 +160,17 @@ public final class PatchCatalogue {
         PatchReview.Result r = review.review(patches, e.target());
         List<String> why = new ArrayList<>();
         for (PatchReview.ModelChange o : r.models()) {
-            boolean expected = e.changing().contains(o.model());
-            if (!expected && o.firstChange() != null) {
+            if (o.firstChange() != null && !o.model().equals(e.changes()) && !e.alsoChanges().contains(o.model())) {
                 why.add(o.model() + " changes too (first at " + o.firstChange().action() + " " + o.firstChange().field()
                         + "): the patch changes more than the entry says");
-            } else if (expected && !o.model().equals(e.changes()) && o.firstChange() == null) {
-                why.add(o.model() + " (alsoChanges) does not change on the patched kernel");
             }
         }
-        for (String a : e.alsoChanges() == null ? List.<String>of() : e.alsoChanges()) {
-            if (r.models().stream().noneMatch(o -> o.model().equals(a))) {
+        for (String a : e.alsoChanges()) {
+            PatchReview.ModelChange o = r.models().stream().filter(m -> m.model().equals(a)).findFirst().orElse(null);
+            if (o == null) {
                 why.add(a + " (alsoChanges) was not replayed (the patch changes no part of its spec)");
+            } else if (o.firstChange() == null) {
+                why.add(a + " (alsoChanges) does not change on the patched kernel");
             }
         }
         PatchReview.ModelChange c = r.models().stream().filter(m -> m.model().equals(e.changes())).findFirst().orElse(null);
@@ -202,9 +189,7 @@ public final class PatchCatalogue {
                         + ", not at " + e.firstAction());
             }
         }
-        Manifest m = Manifest.load(home);
-        Mutation mutation = new Mutation(home, progress, null);
-        Mutation.Suite s = mutation.exportOf(m.select(List.of(e.equals()), true).get(0));
+        Mutation.Suite s = today.exportOf(today.manifest().select(List.of(e.equals()), true).get(0));
         long n = 0;
         Divergence first = null;
         for (Path t : s.traces()) {
