@@ -17,6 +17,7 @@ import org.vhostcheck.key.Expectations;
 import org.vhostcheck.key.KeyLoadException;
 import org.vhostcheck.key.KeyProver;
 import org.vhostcheck.key.ProofResult;
+import org.vhostcheck.key.SavedProofs;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -44,6 +45,19 @@ final class ProveCommand implements Callable<Integer> {
             description = "Prove only the methods whose class.method (full class name) contains a match, e.g. 'Iotlb\\.addRange$'.")
     private String only;
 
+    @CommandLine.ArgGroup(exclusive = true)
+    private Saved saved;
+
+    static final class Saved {
+        @Option(names = "--save", required = true, description = "Search every contract with KeY's automatic mode and save each closed proof "
+                + "in jml-verified/saved-proofs/ (later runs replay them rule by rule instead of searching); without --only, "
+                + "saved proofs no contract has any more are removed.")
+        boolean save;
+
+        @Option(names = "--fresh", required = true, description = "Search every contract; neither replay nor change the saved proofs.")
+        boolean fresh;
+    }
+
     @Override
     public Integer call() throws KeyLoadException {
         Pattern p;
@@ -53,21 +67,29 @@ final class ProveCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--only: not a regular expression: "
                     + e.getDescription());
         }
-        return Results.saved(main, run(main, p)).print(main, json);
+        SavedProofs.Mode mode = saved == null ? SavedProofs.Mode.REPLAY
+                : saved.save ? SavedProofs.Mode.SAVE : SavedProofs.Mode.FRESH;
+        return Results.saved(main, run(main, p, mode)).print(main, json);
     }
 
     static Report run(Main main) throws KeyLoadException {
-        return run(main, null);
+        return run(main, null, SavedProofs.Mode.REPLAY);
     }
 
-    static Report run(Main main, Pattern only) throws KeyLoadException {
+    static Report run(Main main, Pattern only, SavedProofs.Mode mode) throws KeyLoadException {
         Path home = main.home();
         List<Expectation> expected = Expectations.load(Expectations.defaultFile(home)); // bad file: fail before proving
         if (only != null) {
             expected = expected.stream().filter(e -> only.matcher(e.key()).find()).toList();
         }
         main.progress().accept("prove: loading " + KeyProver.sourceDir(home) + " into KeY ...");
-        List<ProofResult> results = KeyProver.proveAll(home, only, main.progress());
+        List<ProofResult> results = KeyProver.proveAll(home, only, mode, main.progress());
+        if (mode == SavedProofs.Mode.SAVE && only == null) {
+            for (Path orphan : SavedProofs.orphans(SavedProofs.defaultDir(home), results)) {
+                main.progress().accept("prove: removing " + orphan + " (no contract of today's sources has it)");
+                SavedProofs.delete(orphan);
+            }
+        }
         List<String> problems = Expectations.check(expected, results);
 
         Map<String, Expectation> byKey = new LinkedHashMap<>();
@@ -76,8 +98,8 @@ final class ProveCommand implements Callable<Integer> {
         expected.forEach(e -> methods.put(e.key(), new ArrayList<>()));
         results.forEach(r -> methods.computeIfAbsent(r.className() + "." + r.method(), k -> new ArrayList<>()).add(r));
 
-        Table table = new Table("class", "method", "cases", "expected", "result", "nodes", "seconds", "verdict")
-                .right(2, 5, 6);
+        Table table = new Table("class", "method", "cases", "expected", "result", "how", "nodes", "seconds", "verdict")
+                .right(2, 6, 7);
         ObjectNode doc = Main.JSON.createObjectNode();
         ArrayNode rows = doc.putArray("contracts");
         int unexpected = 0;
@@ -92,14 +114,20 @@ final class ProveCommand implements Callable<Integer> {
             long nodes = rs.stream().mapToLong(ProofResult::nodes).sum();
             double seconds = rs.stream().mapToDouble(ProofResult::seconds).sum();
             boolean ok = problems.stream().noneMatch(p -> p.startsWith(m.getKey() + ":"));
+            // replayed: every case re-checked from its saved proof; searched: KeY's automatic mode on at least one
+            String how = rs.isEmpty() ? "" : rs.stream().allMatch(ProofResult::replayed) ? ProofResult.REPLAYED
+                    : ProofResult.SEARCHED;
             unexpected += ok ? 0 : 1;
-            table.add(className, method, rs.size(), exp, result, nodes, String.format(Locale.ROOT, "%.1f", seconds),
+            table.add(className, method, rs.size(), exp, result, how, nodes, String.format(Locale.ROOT, "%.1f", seconds),
                     ok ? "OK" : "UNEXPECTED");
             ObjectNode row = rows.addObject();
             row.put("class", className);
             row.put("method", method);
             row.put("expected", exp);
             row.put("result", result);
+            row.put("how", how);
+            ArrayNode stale = row.putArray("staleSavedProofs");
+            rs.stream().filter(r -> r.how().startsWith(ProofResult.SEARCHED + " (")).forEach(r -> stale.add(r.how()));
             row.put("nodes", nodes);
             row.put("seconds", Main.round(seconds));
             row.put("verdict", ok ? "OK" : "UNEXPECTED");

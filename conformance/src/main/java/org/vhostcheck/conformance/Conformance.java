@@ -228,6 +228,12 @@ public final class Conformance {
         }
         progress.accept("conform " + e.name() + ": replaying " + tr.graphTransitions() + " transitions against " + target + " ...");
         SuiteResult rg = Replayer.replay(tr.graph(), target);
+        if (!target.equals(JAVA) && simsRepeatGraph(e)) {
+            progress.accept("conform " + e.name() + ": the simulation traces are not replayed against " + target
+                    + ": every step of them is a graph edge just replayed (see simsRepeatGraph)");
+            return new SuiteResult(e.name(), target, rg.transitions(), 0, rg.mismatches(), rg.actionsCovered(),
+                    rg.actionsTotal(), rg.seconds(), rg.divergences(), rg.uncoveredActions(), rg.counts(), null, rg.actions());
+        }
         progress.accept("conform " + e.name() + ": replaying the simulation traces against " + target + " ...");
         SuiteResult rs = Replayer.replay(tr.sim(), target);
         List<Divergence> ds = new ArrayList<>(rg.divergences());
@@ -241,6 +247,24 @@ public final class Conformance {
         return new SuiteResult(e.name(), target, rg.transitions() + rs.transitions(), rs.traces(),
                 rg.mismatches() + rs.mismatches(), rg.actionsTotal() - uncovered.size(), rg.actionsTotal(),
                 rg.seconds() + rs.seconds(), List.copyOf(ds), uncovered, counts, null, actions);
+    }
+
+    /**
+     * Whether replaying {@code e}'s simulation traces through a kernel would only repeat its graph replay. The
+     * simulation draws its runs from the graph's own config (it has none of its own), so every step of them is an
+     * edge of the (complete) graph; and a kernel machine answers each request from the state the request carries (it keeps nothing
+     * between calls that the compared state does not hold, and after a divergence it continues from the spec's
+     * state), so each such step puts the same request to the same deterministic harness as the graph edge did.
+     * The Java machine, which carries its own objects from step to step, still replays them. VirtQueue simulates
+     * a larger ring than its graph: its runs are replayed everywhere.
+     */
+    public static boolean simsRepeatGraph(Manifest.Entry e) {
+        return e.simulateConfig() == null || e.simulateConfig().equals(e.traceConfig());
+    }
+
+    /** The trace files a kernel replay of {@code e} needs: its graph, and its simulation traces unless they repeat it. */
+    public static List<Path> kernelTraces(Manifest.Entry e, Traces t) {
+        return simsRepeatGraph(e) ? List.of(t.graph()) : List.of(t.graph(), t.sim());
     }
 
     /** The U64 cross-check as a suite: rows are its transitions, mismatches its mismatches. */

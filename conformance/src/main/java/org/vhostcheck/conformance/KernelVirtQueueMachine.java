@@ -89,7 +89,7 @@ final class KernelVirtQueueMachine implements Machine {
     @Override
     public void restore(JsonNode state) {
         check.restore(state);   // a state only a broken model reaches is a bad trace line, as in the Java replay
-        s = state.deepCopy();
+        s = (ObjectNode) Replayer.canonical(state.deepCopy(), setFields());
     }
 
     @Override
@@ -212,6 +212,7 @@ final class KernelVirtQueueMachine implements Machine {
             case "U16Access", "Copy" -> vringh(action, p);
             default -> throw new ReplayException("unknown action '" + action + "'");
         }
+        s = (ObjectNode) Replayer.canonical(s, setFields());   // the next request depends on the state, not on an order
     }
 
     private ObjectNode walkRequest(String step) {

@@ -69,7 +69,9 @@ class ReplayTest {
                     assertEquals(0, r.mismatches(), e.name() + " vs " + target + ": " + r.divergences());
                 }
                 assertEquals(r.actionsTotal(), r.actionsCovered(), r.model() + " vs " + target + " uncovered: " + r.uncoveredActions());
-                assertEquals(e.simulateCount(), r.traces(), "simulation traces");
+                // a kernel does not replay simulation runs that only repeat graph edges (Conformance.simsRepeatGraph)
+                assertEquals(!target.equals(Conformance.JAVA) && Conformance.simsRepeatGraph(e) ? 0 : e.simulateCount(),
+                        r.traces(), "simulation traces");
                 all.add(r);
             }
         }

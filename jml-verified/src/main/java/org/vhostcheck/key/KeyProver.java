@@ -66,9 +66,16 @@ public final class KeyProver {
      * contains a match of {@code only}; null proves all.
      */
     public static List<ProofResult> proveAll(Path home, Pattern only, Consumer<String> progress) throws KeyLoadException {
+        return proveAll(home, only, SavedProofs.Mode.REPLAY, progress);
+    }
+
+    /** As above, with the saved proofs of {@link SavedProofs#defaultDir} used as {@code mode} says. */
+    public static List<ProofResult> proveAll(Path home, Pattern only, SavedProofs.Mode mode, Consumer<String> progress)
+            throws KeyLoadException {
         List<Expectation> expected = Expectations.load(Expectations.defaultFile(home));
         return prove(sourceDir(home), keyHome(home), KeySettings.load(KeySettings.defaultFile(home)),
-                Expectations.stepBudgets(expected), Expectations.strategyOverrides(expected), only, progress);
+                Expectations.stepBudgets(expected), Expectations.strategyOverrides(expected), only,
+                SavedProofs.defaultDir(home), mode, progress);
     }
 
     /**
@@ -84,16 +91,17 @@ public final class KeyProver {
     /** As above, with rule-application budgets per {@code class.method} (proofs.json's twin maxSteps). */
     public static List<ProofResult> prove(Path sourceDir, Path keyHome, KeySettings settings, Map<String, Integer> budgets,
                                           Consumer<String> progress) throws KeyLoadException {
-        return prove(sourceDir, keyHome, settings, budgets, Map.of(), null, progress);
+        return prove(sourceDir, keyHome, settings, budgets, Map.of(), null, null, SavedProofs.Mode.FRESH, progress);
     }
 
     /**
      * As above, with strategy overrides per {@code class.method} (proofs.json's strategy), and only the methods
-     * whose {@code class.method} contains a match of {@code only} (null: all).
+     * whose {@code class.method} contains a match of {@code only} (null: all), and the saved proofs of
+     * {@code savedDir} used as {@code mode} says (null: none).
      */
     public static List<ProofResult> prove(Path sourceDir, Path keyHome, KeySettings settings, Map<String, Integer> budgets,
-                                          Map<String, Map<String, String>> strategies, Pattern only,
-                                          Consumer<String> progress) throws KeyLoadException {
+                                          Map<String, Map<String, String>> strategies, Pattern only, Path savedDir,
+                                          SavedProofs.Mode mode, Consumer<String> progress) throws KeyLoadException {
         useKeyHome(keyHome);
         pinDefaults(settings);
         // KeY loads a copy of the sources with the broken twins generated from their guard markers, in a folder
@@ -106,7 +114,8 @@ public final class KeyProver {
             throw new KeyLoadException(keyHome.getParent() + ": cannot create a folder for the sources: " + e.getMessage());
         }
         try {
-            return proveCopy(sourceDir, generated, settings, budgets, strategies, only, progress);
+            return proveCopy(sourceDir, generated, settings, budgets, strategies, only,
+                    savedDir == null ? SavedProofs.Mode.FRESH : mode, savedDir, progress);
         } finally {
             Twins.delete(generated);
         }
@@ -114,7 +123,8 @@ public final class KeyProver {
 
     private static List<ProofResult> proveCopy(Path sourceDir, Path generated, KeySettings settings,
                                                Map<String, Integer> budgets, Map<String, Map<String, String>> strategies,
-                                               Pattern only, Consumer<String> progress) throws KeyLoadException {
+                                               Pattern only, SavedProofs.Mode mode, Path savedDir,
+                                               Consumer<String> progress) throws KeyLoadException {
         Map<String, Twins.Twin> twins = Twins.generate(sourceDir, generated);
         KeYEnvironment<?> env;
         try {
@@ -133,7 +143,10 @@ public final class KeyProver {
                 Integer steps = budgets.get(key);
                 Map<String, String> strategy = strategies.get(key);
                 KeySettings s = steps == null ? settings : settings.withMaxSteps(steps);
-                results.add(proveOne(env, t, strategy == null ? s : s.withStrategy(strategy, key), progress));
+                // a twin's verdict is the search's: it is never saved or replayed
+                Path saved = savedDir == null || twins.containsKey(t.className()) ? null
+                        : SavedProofs.file(savedDir, t.className(), t.method(), t.contract().getName());
+                results.add(proveOne(env, t, strategy == null ? s : s.withStrategy(strategy, key), saved, mode, progress));
             }
             return results;
         } finally {
@@ -298,8 +311,51 @@ public final class KeyProver {
         return i >= 0 ? n.substring(i + 2) : n;
     }
 
-    private static ProofResult proveOne(KeYEnvironment<?> env, Target t, KeySettings s, Consumer<String> progress)
-            throws KeyLoadException {
+    private static ProofResult proveOne(KeYEnvironment<?> env, Target t, KeySettings s, Path saved,
+                                        SavedProofs.Mode mode, Consumer<String> progress) throws KeyLoadException {
+        String how = ProofResult.SEARCHED;
+        if (saved != null && mode == SavedProofs.Mode.REPLAY && Files.isRegularFile(saved)) {
+            Proof proof = createProof(env, t, s);
+            try {
+                long start = System.nanoTime();
+                String error = SavedProofs.replay(proof, saved);
+                double seconds = Math.round((System.nanoTime() - start) / 1e8) / 10.0;
+                if (error == null && proof.closed()) {
+                    ProofResult r = new ProofResult(t.className(), t.method(), t.contract().getName(), ProofResult.CLOSED,
+                            proof.countNodes(), seconds, 0, ProofResult.REPLAYED);
+                    progress.accept(String.format(Locale.ROOT, "prove %s [%s] ... closed (replayed %s: %d nodes, %.1f s)",
+                            r.shortName(), r.caseName(), saved.getFileName(), r.nodes(), r.seconds()));
+                    return r;
+                }
+                how = ProofResult.SEARCHED + " (saved proof " + saved.getFileName() + " did not close: "
+                        + (error != null ? error : proof.openGoals().size() + " open goals after its replay") + ")";
+                progress.accept("prove " + t.className().substring(t.className().lastIndexOf('.') + 1) + "." + t.method()
+                        + ": " + how.substring(ProofResult.SEARCHED.length() + 2, how.length() - 1) + "; searching");
+            } finally {
+                proof.dispose();
+            }
+        }
+        Proof proof = createProof(env, t, s);
+        try {
+            long start = System.nanoTime();
+            env.getProofControl().startAndWaitForAutoMode(proof);
+            double seconds = Math.round((System.nanoTime() - start) / 1e8) / 10.0;
+            int open = proof.openGoals().size();
+            ProofResult r = new ProofResult(t.className(), t.method(), t.contract().getName(),
+                    proof.closed() ? ProofResult.CLOSED : ProofResult.OPEN, proof.countNodes(), seconds, open, how);
+            progress.accept(String.format(Locale.ROOT, "prove %s [%s] ... %s (%d nodes, %.1f s%s)", r.shortName(),
+                    r.caseName(), r.result(), r.nodes(), r.seconds(), open == 0 ? "" : ", " + open + " open goals"));
+            if (saved != null && mode == SavedProofs.Mode.SAVE && proof.closed()) {
+                SavedProofs.save(proof, saved);
+            }
+            return r;
+        } finally {
+            proof.dispose();
+        }
+    }
+
+    /** The proof obligation of {@code t} as a new proof, under the pinned choices and strategy of {@code s}. */
+    private static Proof createProof(KeYEnvironment<?> env, Target t, KeySettings s) throws KeyLoadException {
         Proof proof;
         try {
             proof = env.createProof(t.contract().createProofObl(env.getInitConfig(), t.contract()));
@@ -320,17 +376,10 @@ public final class KeyProver {
             ss.setTimeout(s.timeoutMillis());
             ss.setActiveStrategyProperties(sp);
             proof.setActiveStrategy(factory.create(proof, sp));
-            long start = System.nanoTime();
-            env.getProofControl().startAndWaitForAutoMode(proof);
-            double seconds = Math.round((System.nanoTime() - start) / 1e8) / 10.0;
-            int open = proof.openGoals().size();
-            ProofResult r = new ProofResult(t.className(), t.method(), t.contract().getName(),
-                    proof.closed() ? ProofResult.CLOSED : ProofResult.OPEN, proof.countNodes(), seconds, open);
-            progress.accept(String.format(Locale.ROOT, "prove %s [%s] ... %s (%d nodes, %.1f s%s)", r.shortName(),
-                    r.caseName(), r.result(), r.nodes(), r.seconds(), open == 0 ? "" : ", " + open + " open goals"));
-            return r;
-        } finally {
+            return proof;
+        } catch (KeyLoadException | RuntimeException e) {
             proof.dispose();
+            throw e;
         }
     }
 }

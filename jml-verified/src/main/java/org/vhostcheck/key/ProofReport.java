@@ -42,6 +42,7 @@ public final class ProofReport {
             row.put("nodes", r.nodes());
             row.put("seconds", r.seconds());
             row.put("openGoals", r.openGoals());
+            row.put("how", r.how());
             rows.add(row);
         }
         Map<String, Object> doc = new LinkedHashMap<>();
@@ -57,11 +58,12 @@ public final class ProofReport {
     /** The plain-text table: one row per contract, then the problems (or "all as expected"). */
     public static String table(List<Expectation> expected, List<ProofResult> results, List<String> problems) {
         StringBuilder sb = new StringBuilder();
-        String fmt = "%-30s %-16s %-24s %-8s %-6s %8s %8s%n";
-        sb.append(String.format(Locale.ROOT, fmt, "class", "method", "case", "expected", "result", "nodes", "seconds"));
+        String fmt = "%-30s %-16s %-24s %-8s %-6s %-8s %8s %8s%n";
+        sb.append(String.format(Locale.ROOT, fmt, "class", "method", "case", "expected", "result", "how", "nodes", "seconds"));
         for (ProofResult r : results) {
-            sb.append(String.format(Locale.ROOT, fmt, r.className(), r.method(), r.caseName(),
-                    expectedOf(expected, r), r.result(), r.nodes(), String.format(Locale.ROOT, "%.1f", r.seconds())));
+            sb.append(String.format(Locale.ROOT, fmt, r.className(), r.method(), r.caseName(), expectedOf(expected, r),
+                    r.result(), r.replayed() ? ProofResult.REPLAYED : ProofResult.SEARCHED, r.nodes(),
+                    String.format(Locale.ROOT, "%.1f", r.seconds())));
         }
         sb.append(problems.isEmpty() ? "all as expected\n" : "NOT as expected:\n  " + String.join("\n  ", problems) + "\n");
         return sb.toString();

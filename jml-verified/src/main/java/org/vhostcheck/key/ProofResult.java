@@ -10,12 +10,26 @@ package org.vhostcheck.key;
  * @param nodes     proof tree nodes
  * @param seconds   wall time of the automatic proof search
  * @param openGoals goals left open (0 iff closed)
+ * @param how       {@code "searched"} (KeY's automatic mode), {@code "replayed"} (a saved proof re-checked rule by
+ *                  rule, {@link SavedProofs}), or "searched (saved proof ... did not close: why)"
  */
 public record ProofResult(String className, String method, String contract, String result,
-                          int nodes, double seconds, int openGoals) {
+                          int nodes, double seconds, int openGoals, String how) {
 
     public static final String CLOSED = "closed";
     public static final String OPEN = "open";
+    public static final String SEARCHED = "searched";
+    public static final String REPLAYED = "replayed";
+
+    /** A result of KeY's automatic search. */
+    public ProofResult(String className, String method, String contract, String result, int nodes, double seconds,
+                       int openGoals) {
+        this(className, method, contract, result, nodes, seconds, openGoals, SEARCHED);
+    }
+
+    public boolean replayed() {
+        return REPLAYED.equals(how);
+    }
 
     public boolean closed() {
         return CLOSED.equals(result);

@@ -56,7 +56,10 @@ public final class Mutation {
                          boolean stillborn) {
     }
 
-    /** A replay suite: a model's trace files (its state graph, its simulation traces), exported when first asked for. */
+    /**
+     * A replay suite: a model's trace files (its state graph, and its simulation traces where they are not all graph
+     * edges: {@link Conformance#simsRepeatGraph}), exported when first asked for.
+     */
     public record Suite(String model, String spec, java.util.function.Supplier<List<Path>> files) {
         public static Suite of(String model, String spec, List<Path> traces) {
             return new Suite(model, spec, () -> traces);
@@ -384,7 +387,7 @@ public final class Mutation {
             if (once.isEmpty()) {
                 try {
                     Conformance.Traces t = conformance.export(manifest, e);
-                    once.add(List.of(t.graph(), t.sim()));
+                    once.add(Conformance.kernelTraces(e, t));
                 } catch (VhostcheckException x) {
                     failed[0] = x;
                     throw x;
