@@ -40,5 +40,23 @@ class ProveCommandTest {
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("\"method\" : \"add\"") && r.out().contains("\"method\" : \"lt\""), r.out());
         assertFalse(r.out().contains("\"method\" : \"sub\"") || r.out().contains("U64NoCarry"), r.out());
+        // the committed saved proofs are re-checked, not searched
+        for (com.fasterxml.jackson.databind.JsonNode c : r.json().get("contracts")) {
+            assertEquals("replayed", c.get("how").asText(), c.toString());
+        }
+    }
+
+    @Test
+    void freshSearchesWithoutTouchingTheSavedProofs() {
+        Cli r = Cli.run("prove", "--json", "--fresh", "--only", "ref\\.U64\\.lt$");
+        assertEquals(0, r.exit(), r.err());
+        assertEquals("searched", r.json().get("contracts").get(0).get("how").asText(), r.out());
+        assertEquals("closed", r.json().get("contracts").get(0).get("result").asText(), r.out());
+    }
+
+    @Test
+    void saveAndFreshTogetherAreBadInput() {
+        String line = Cli.run("prove", "--save", "--fresh").assertBadInput();
+        assertTrue(line.contains("--save") && line.contains("--fresh"), line);
     }
 }

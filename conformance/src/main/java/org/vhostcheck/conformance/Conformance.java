@@ -126,25 +126,44 @@ public final class Conformance {
     public Traces export(Manifest m, Manifest.Entry e) {
         String key = cacheKey(m, e);
         Path cache = home.resolve("target/traces/cache");
-        Path g = cache.resolve(e.name() + "-" + key + ".graph.ndjson");
-        Path sim = cache.resolve(e.name() + "-" + key + ".sim.ndjson");
-        Path count = cache.resolve(e.name() + "-" + key + ".transitions");
-        try {
-            if (Files.exists(g) && Files.exists(sim) && Files.exists(count)) {
-                progress.accept("conform " + e.name() + ": the state graph and simulation traces of these inputs are in " + cache);
-                return new Traces(g, Long.parseLong(Files.readString(count).strip()), sim);
+        String stem = e.name() + "-" + key;
+        Path g = cache.resolve(stem + ".graph.ndjson");
+        Path sim = cache.resolve(stem + ".sim.ndjson");
+        Path count = cache.resolve(stem + ".transitions");
+        // one export per key at a time, in this JVM (threads) and across JVMs (the build's modules run side by side):
+        // a second asker waits and then finds the first one's files
+        synchronized (EXPORT_LOCKS.computeIfAbsent(stem, k -> new Object())) {
+            try {
+                Files.createDirectories(cache);
+                try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(cache.resolve(stem + ".lock"),
+                        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+                     java.nio.channels.FileLock lock = ch.lock()) {
+                    if (Files.exists(g) && Files.exists(sim) && Files.exists(count)) {
+                        progress.accept("conform " + e.name() + ": the state graph and simulation traces of these inputs are in " + cache);
+                        return new Traces(g, Long.parseLong(Files.readString(count).strip()), sim);
+                    }
+                    Traces t = exportFresh(m, e);
+                    // the transition count last: the three files together mean a complete export
+                    copyAtomically(t.graph(), g);
+                    copyAtomically(t.sim(), sim);
+                    Path tmp = count.resolveSibling(count.getFileName() + ".tmp");
+                    Files.writeString(tmp, Long.toString(t.graphTransitions()));
+                    Files.move(tmp, count, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                    return new Traces(g, t.graphTransitions(), sim);   // files no later export rewrites
+                }
+            } catch (java.io.IOException | NumberFormatException x) {
+                return exportFresh(m, e);
             }
-            Traces t = exportFresh(m, e);
-            Files.createDirectories(cache);
-            Files.copy(t.graph(), g.resolveSibling(g.getFileName() + ".tmp"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            Files.copy(t.sim(), sim.resolveSibling(sim.getFileName() + ".tmp"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            Files.move(g.resolveSibling(g.getFileName() + ".tmp"), g, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            Files.move(sim.resolveSibling(sim.getFileName() + ".tmp"), sim, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            Files.writeString(count, Long.toString(t.graphTransitions()));
-            return t;
-        } catch (java.io.IOException | NumberFormatException x) {
-            return exportFresh(m, e);
         }
+    }
+
+    private static final java.util.concurrent.ConcurrentHashMap<String, Object> EXPORT_LOCKS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static void copyAtomically(Path from, Path to) throws java.io.IOException {
+        Path tmp = to.resolveSibling(to.getFileName() + ".tmp");
+        Files.copy(from, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.move(tmp, to, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static String cacheKey(Manifest m, Manifest.Entry e) {

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 
 /**
  * A counterexample as the user sees it. Every CI model's outcome and state count is checked by TlcModelsTest in
- * proofs/ (a leaf module, so the long TLC runs do not hold up the modules that depend on this one).
+ * evidence/ (a leaf module, so the long TLC runs do not hold up the modules that depend on this one).
  */
 class CounterexampleTableTest {
     private static final Path HOME = Project.home();

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Every CI model of spec/manifest.json gives exactly the outcome and state count it records. Here, in the leaf
- * module proofs/, and not in model/: nothing waits for it, so conformance, fuzz and cli build beside it.
+ * module evidence/, and not in model/: nothing waits for it, so conformance, fuzz and cli build beside it.
  */
 class TlcModelsTest {
     private static final Path HOME = Project.home();
