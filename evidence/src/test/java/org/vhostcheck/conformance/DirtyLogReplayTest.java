@@ -24,7 +24,7 @@ class DirtyLogReplayTest {
 
     @BeforeAll
     static void export() throws IOException {
-        graph = TraceFixture.graph("DirtyLog_Fix", "DirtyLogReplayTest");
+        graph = TraceFixture.graph("DirtyLog_Fix");
         lines = graph.lines;
     }
 

@@ -26,7 +26,7 @@ class IotlbReplayTest {
 
     @BeforeAll
     static void export() throws IOException {
-        graph = TraceFixture.graph("Iotlb_Umem", "IotlbReplayTest");
+        graph = TraceFixture.graph("Iotlb_Umem");
         lines = graph.lines;
     }
 

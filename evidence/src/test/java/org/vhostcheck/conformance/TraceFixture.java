@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.function.Predicate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.vhostcheck.model.Exporter;
 import org.vhostcheck.model.Manifest;
 import org.vhostcheck.model.Project;
 
@@ -24,12 +23,9 @@ final class TraceFixture {
         this.lines = Files.readAllLines(file);
     }
 
-    /** Exports the graph of manifest model `model` to target/traces/`name`.graph.ndjson. */
-    static TraceFixture graph(String model, String name) throws IOException {
-        Manifest m = Manifest.load(HOME);
-        Manifest.Entry e = m.select(List.of(model), false).get(0);
-        return new TraceFixture(new Exporter(HOME, null)
-                .graph(e, m.specDir(), HOME.resolve("target/traces/" + name + ".graph.ndjson")).file());
+    /** The state graph of manifest model `model`: the conform suites' export ({@link #traces}), shared with ReplayTest. */
+    static TraceFixture graph(String model) throws IOException {
+        return new TraceFixture(traces(model).graph());
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();

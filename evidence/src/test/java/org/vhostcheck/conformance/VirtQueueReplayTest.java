@@ -26,7 +26,7 @@ class VirtQueueReplayTest {
 
     @BeforeAll
     static void export() throws IOException {
-        graph = TraceFixture.graph("VirtQueue", "VirtQueueReplayTest");
+        graph = TraceFixture.graph("VirtQueue");
         lines = graph.lines;
     }
 
