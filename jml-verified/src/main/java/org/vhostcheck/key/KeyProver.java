@@ -327,10 +327,11 @@ public final class KeyProver {
                             r.shortName(), r.caseName(), saved.getFileName(), r.nodes(), r.seconds()));
                     return r;
                 }
-                how = ProofResult.SEARCHED + " (saved proof " + saved.getFileName() + " did not close: "
-                        + (error != null ? error : proof.openGoals().size() + " open goals after its replay") + ")";
+                String why = "saved proof " + saved.getFileName() + " did not close: "
+                        + (error != null ? error : proof.openGoals().size() + " open goals after its replay");
+                how = ProofResult.SEARCHED + " (" + why + ")";
                 progress.accept("prove " + t.className().substring(t.className().lastIndexOf('.') + 1) + "." + t.method()
-                        + ": " + how.substring(ProofResult.SEARCHED.length() + 2, how.length() - 1) + "; searching");
+                        + ": " + why + "; searching");
             } finally {
                 proof.dispose();
             }
