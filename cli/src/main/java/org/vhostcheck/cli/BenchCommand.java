@@ -35,7 +35,8 @@ import picocli.CommandLine.ParentCommand;
     "Per exportable CI model: TLC checking (distinct states/s), TLC edge export (transitions/s), Java replay",
     "(transitions/s) and replay/TLC (replay over export transitions/s), replay through each kernel harness",
     "(transitions/s); the harness build time per kernel; KeY seconds per contract; every guard mutant of both",
-    "kernels (vhostcheck mutate): the mutation score and the seconds per mutant."})
+    "kernels (vhostcheck mutate): the mutation score and the seconds per mutant; every generated operator mutant",
+    "(vhostcheck mutate --generated): its score, survivors and seconds per mutant."})
 final class BenchCommand implements Callable<Integer> {
     @ParentCommand
     private Main main;
@@ -166,6 +167,21 @@ final class BenchCommand implements Callable<Integer> {
                 mutants.json().get("score").get("matchesBrokenModel").get("matched").asInt(),
                 mutants.json().get("score").get("matchesBrokenModel").get("total").asInt(),
                 mutateSeconds, mutateSeconds / n, build / n, most);
+        // every generated operator mutant of both kernels: its score, its survivors and the time per mutant
+        main.progress().accept("bench: building and replaying every generated mutant ...");
+        long g0 = System.nanoTime();
+        Report generated = Results.saved(main, MutateCommand.runGenerated(main));
+        double genSeconds = (System.nanoTime() - g0) / 1e9;
+        JsonNode gs = generated.json().get("score").get("generated");
+        ObjectNode gen = doc.putObject("generatedMutants");
+        gen.set("score", generated.json().get("score"));
+        gen.put("seconds", Main.round(genSeconds));
+        gen.put("jobs", Runtime.getRuntime().availableProcessors());
+        gen.put("secondsPerMutant", Main.round(gs.get("secondsPerMutant").asDouble()));
+        mutLine += String.format(Locale.ROOT, "generated mutants: %d of %d killed (%d stillborn, %d equivalent, %d survived); "
+                        + "%.0f s in all on %d jobs, %.1f s a mutant%n", gs.get("killed").asInt(), gs.get("total").asInt(),
+                gs.get("stillborn").asInt(), gs.get("equivalent").asInt(), gs.get("survived").asInt(), genSeconds,
+                Runtime.getRuntime().availableProcessors(), gs.get("secondsPerMutant").asDouble());
         if (json) {
             main.printJson(doc);
         } else {

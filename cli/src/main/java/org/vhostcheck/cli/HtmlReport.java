@@ -71,7 +71,8 @@ final class HtmlReport {
         b.append("<nav><a href=\"#sec-triage\">verdicts</a><a href=\"#sec-counterexamples\">counterexamples</a>")
                 .append("<a href=\"#sec-check\">models</a><a href=\"#sec-prove\">proofs</a>")
                 .append("<a href=\"#sec-conform\">conformance</a><a href=\"#sec-drift\">drift</a>")
-                .append("<a href=\"#sec-patches\">kernel patches</a><a href=\"#sec-mutate\">kernel mutants</a></nav>\n");
+                .append("<a href=\"#sec-patches\">kernel patches</a><a href=\"#sec-mutate\">kernel mutants</a>")
+                .append("<a href=\"#sec-generated\">generated mutants</a></nav>\n");
         sources(saved);
         b.append("</header>\n");
         triage(saved.get("triage"));
@@ -82,6 +83,7 @@ final class HtmlReport {
         drift(saved.get("drift"));
         patches(saved.get("patches"));
         mutate(saved.get("mutate"));
+        generatedMutants(saved.get("generated-mutants"));
         b.append("</body>\n</html>\n");
     }
 
@@ -301,6 +303,55 @@ final class HtmlReport {
             b.append("</tr>\n");
         }
         b.append("</table></div>\n</section>\n");
+    }
+
+    /** The operator mutants of every kernel function the parts build: the score per kernel, every survivor, every equivalent one. */
+    private void generatedMutants(Results.Saved r) {
+        if (!heading("sec-generated", "Generated kernel mutants", r, "vhostcheck mutate --generated")) {
+            return;
+        }
+        JsonNode score = r.data().path("score");
+        JsonNode g = score.path("generated");
+        b.append("<p id=\"generated-score\">Mutation score: ").append(esc(text(g.path("killed")))).append(" of ")
+                .append(esc(text(g.path("total")))).append(" generated mutants killed (").append(esc(text(g.path("stillborn"))))
+                .append(" stillborn, ").append(esc(text(g.path("equivalent")))).append(" recorded equivalent, ")
+                .append(esc(text(g.path("survived")))).append(" survived); ").append(esc(text(g.path("secondsPerMutant"))))
+                .append(" s a mutant.</p>\n<table id=\"generated-by-kernel\">\n<tr><th>kernel</th><th>killed</th><th>mutants</th>")
+                .append("<th>stillborn</th><th>equivalent</th></tr>\n");
+        for (String t : org.vhostcheck.conformance.kernel.Kernels.TARGETS) {
+            JsonNode k = score.path(t);
+            if (k.isObject()) {
+                b.append("<tr>");
+                cell(t);
+                num(text(k.path("killed")));
+                num(text(k.path("total")));
+                num(text(k.path("stillborn")));
+                num(text(k.path("equivalent")));
+                b.append("</tr>\n");
+            }
+        }
+        b.append("</table>\n");
+        for (String[] kind : new String[][] {{"SURVIVED", "survivors", "Survivors: neither killed nor recorded equivalent "
+                + "(conformance/mutants.json); each is code the suites run the same with and without the change"},
+                {"equivalent", "equivalent", "Recorded equivalent, with the reason"}}) {
+            b.append("<h3>").append(esc(kind[2])).append("</h3>\n<div class=\"scroll\"><table id=\"generated-")
+                    .append(kind[1]).append("\">\n<tr><th>mutant</th><th>target</th><th>where</th><th>source line</th><th>")
+                    .append(kind[0].equals("SURVIVED") ? "what the suites ran" : "why equivalent").append("</th></tr>\n");
+            for (JsonNode m : r.data().path("mutants")) {
+                if (!kind[0].equals(text(m.path("status")))) {
+                    continue;
+                }
+                b.append("<tr>");
+                cell(text(m.path("id")));
+                cell(text(m.path("target")));
+                cell(text(m.path("file")) + ":" + text(m.path("line")));
+                b.append("<td><code>").append(esc(text(m.path("source")))).append("</code></td>");
+                cell(kind[0].equals("SURVIVED") ? text(m.path("reason")) : text(m.path("equivalent")));
+                b.append("</tr>\n");
+            }
+            b.append("</table></div>\n");
+        }
+        b.append("</section>\n");
     }
 
     private void prove(Results.Saved r) {

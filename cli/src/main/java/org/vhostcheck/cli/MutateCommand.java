@@ -65,6 +65,10 @@ final class MutateCommand implements Callable<Integer> {
             description = "With --generated: the equivalent mutants recorded, in the format of conformance/mutants.json (default: that file).")
     private java.nio.file.Path equivalentFile;
 
+    @Option(names = "--jobs", paramLabel = "N",
+            description = "Mutants built and replayed side by side (default: the number of cores); each has its own build directory and harness.")
+    private Integer jobs;
+
     @Option(names = "--model", paramLabel = "MODEL",
             description = "Only the suites of this model of today's kernel, and the broken models derived from it (repeatable; a quick check).")
     private List<String> models;
@@ -75,19 +79,70 @@ final class MutateCommand implements Callable<Integer> {
             if (guardNames != null || mutants != null) {
                 throw new VhostcheckException("--generated runs the generated mutants: --guard and --mutants are for the guard mutants");
             }
-            return runGenerated(main, sample, functions, targets, suiteFiles, models, equivalentFile).print(main, json);
+            Report r = runGenerated(main, sample, functions, targets, suiteFiles, models, equivalentFile, jobs(jobs));
+            // the whole set on both kernels with today's suites is the project's generated-mutant score
+            boolean whole = sample == null && functions == null && targets == null && suiteFiles == null && models == null
+                    && equivalentFile == null;
+            return (whole ? Results.saved(main, r) : r).print(main, json);
         }
         if (sample != null || functions != null || equivalentFile != null) {
             throw new VhostcheckException("--sample, --function and --equivalent are for the generated mutants: use them with --generated");
         }
-        Report r = run(main, mutants, guardNames, targets, suiteFiles, models);
+        Report r = run(main, mutants, guardNames, targets, suiteFiles, models, jobs(jobs));
         // a run of part of the catalogue, or with other suites, is not the project's mutation score
         boolean whole = mutants == null && guardNames == null && targets == null && suiteFiles == null && models == null;
         return (whole ? Results.saved(main, r) : r).print(main, json);
     }
 
+    /** Every guard mutant of both kernels, as many side by side as there are cores. */
     static Report run(Main main) {
-        return run(main, null, null, null, null, null);
+        return run(main, null, null, null, null, null, jobs(null));
+    }
+
+    /** Every generated mutant of both kernels (the section generated-mutants), as many side by side as there are cores. */
+    static Report runGenerated(Main main) {
+        return runGenerated(main, null, null, null, null, null, null, jobs(null));
+    }
+
+    private static int jobs(Integer jobs) {
+        if (jobs != null && jobs < 1) {
+            throw new VhostcheckException("--jobs must be at least 1");
+        }
+        return jobs != null ? jobs : Runtime.getRuntime().availableProcessors();
+    }
+
+    /**
+     * {@code run} over {@code items} on {@code jobs} threads, the results in the items' order. Each mutant has its own
+     * build directory and harness processes; the suites they replay are exported once and shared ({@link Mutation}).
+     */
+    private static <T> List<Mutation.Result> parallel(List<T> items, int jobs, java.util.function.Function<T, Mutation.Result> run) {
+        if (jobs <= 1 || items.size() <= 1) {
+            return items.stream().map(run).toList();
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(Math.min(jobs, items.size()));
+        try {
+            List<java.util.concurrent.Future<Mutation.Result>> futures = new ArrayList<>();
+            for (T item : items) {
+                futures.add(pool.submit(() -> run.apply(item)));
+            }
+            List<Mutation.Result> out = new ArrayList<>();
+            for (java.util.concurrent.Future<Mutation.Result> f : futures) {
+                try {
+                    out.add(f.get());
+                } catch (java.util.concurrent.ExecutionException x) {
+                    if (x.getCause() instanceof RuntimeException re) {
+                        throw re;   // bad input, a kernel crash: as when run one at a time
+                    }
+                    throw new IllegalStateException(x.getCause());
+                } catch (InterruptedException x) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted", x);
+                }
+            }
+            return out;
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     private static List<String> targets(List<String> targets) {
@@ -117,7 +172,8 @@ final class MutateCommand implements Callable<Integer> {
      * one is bad input) before anything runs.
      */
     static Report runGenerated(Main main, Integer sample, List<String> functions, List<String> targets,
-                               List<java.nio.file.Path> suiteFiles, List<String> models, java.nio.file.Path equivalentFile) {
+                               List<java.nio.file.Path> suiteFiles, List<String> models, java.nio.file.Path equivalentFile,
+                               int jobs) {
         List<String> ts = targets(targets);
         if (sample != null && sample < 1) {
             throw new VhostcheckException("--sample must be at least 1");
@@ -145,17 +201,12 @@ final class MutateCommand implements Callable<Integer> {
             }
             chosen.put(t, sample == null ? of : GeneratedMutants.sample(of, sample));
         }
-        List<Mutation.Result> results = new ArrayList<>();
-        for (var e : chosen.entrySet()) {
-            for (GeneratedMutants.Mutant m : e.getValue()) {
-                results.add(mutation.run(m, suites));
-            }
-        }
-        return report(results, eq);
+        List<GeneratedMutants.Mutant> all = chosen.values().stream().flatMap(List::stream).toList();
+        return report("generated-mutants", parallel(all, jobs, m -> mutation.run(m, suites)), eq);
     }
 
     static Report run(Main main, java.nio.file.Path file, List<String> guardNames, List<String> targets,
-                      List<java.nio.file.Path> suiteFiles, List<String> models) {
+                      List<java.nio.file.Path> suiteFiles, List<String> models, int jobs) {
         List<String> ts = targets(targets);
         Mutation mutation = new Mutation(main.home(), main.progress(), models);
         GuardMutants catalogue = file != null ? GuardMutants.load(file, mutation.guards())
@@ -170,15 +221,17 @@ final class MutateCommand implements Callable<Integer> {
             }
         }
         List<Mutation.Suite> suites = suites(suiteFiles);
-        List<Mutation.Result> results = new ArrayList<>();
+        record Job(GuardMutants.Mutant mutant, String target) {
+        }
+        List<Job> all = new ArrayList<>();
         for (GuardMutants.Mutant m : chosen) {
             for (String t : ts) {
                 if (m.targets().contains(t)) {
-                    results.add(mutation.run(m, t, suites));
+                    all.add(new Job(m, t));
                 }
             }
         }
-        return report(results, null);
+        return report("mutate", parallel(all, jobs, j -> mutation.run(j.mutant(), j.target(), suites)), null);
     }
 
     /** The verdict of one mutant: killed, SURVIVED, equivalent (a generated survivor recorded so), stillborn, SKIPPED. */
@@ -202,7 +255,7 @@ final class MutateCommand implements Callable<Integer> {
         return nl < 0 ? s : s.substring(0, nl) + " ...";
     }
 
-    static Report report(List<Mutation.Result> results, EquivalentMutants eq) {
+    static Report report(String section, List<Mutation.Result> results, EquivalentMutants eq) {
         Table table = new Table("mutant", "target", "killed", "first divergence", "matches broken model", "build s", "seconds")
                 .right(5, 6);
         StringBuilder survivors = new StringBuilder();
@@ -380,6 +433,6 @@ final class MutateCommand implements Callable<Integer> {
                     gSkipped > 0 ? ", " + gSkipped + " skipped" : "", gTotal == 0 ? 0 : gSeconds / gTotal);
         }
         int survived = guards - killed - (skipped - gSkipped) + gSurvived + gWrong;
-        return new Report("mutate", results.size(), survived, doc, table.render() + details + summary, skipped);
+        return new Report(section, results.size(), survived, doc, table.render() + details + summary, skipped);
     }
 }

@@ -107,6 +107,7 @@ final class ReportCommand implements Callable<Integer> {
         m.put("conform", x -> conformAndDrift(x).get(0));
         m.put("drift", x -> conformAndDrift(x).get(1));
         m.put("mutate", MutateCommand::run);
+        m.put("generated-mutants", MutateCommand::runGenerated);
         return m;
     }
 

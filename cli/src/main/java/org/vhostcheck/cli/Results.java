@@ -30,11 +30,12 @@ final class Results {
     static final String DIR = "target/results";
 
     /** The sections of a report, in page order. */
-    static final List<String> SECTIONS = List.of("triage", "check", "prove", "conform", "drift", "patches", "mutate");
+    static final List<String> SECTIONS = List.of("triage", "check", "prove", "conform", "drift", "patches", "mutate",
+            "generated-mutants");
 
     /** The array each section's document must hold (what the report reads from it). */
     static final Map<String, String> ITEMS = Map.of("triage", "claims", "check", "models", "prove", "contracts",
-            "conform", "suites", "drift", "divergences", "patches", "entries", "mutate", "mutants");
+            "conform", "suites", "drift", "divergences", "patches", "entries", "mutate", "mutants", "generated-mutants", "mutants");
 
     private static final ObjectReader STRICT = Main.JSON.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 

@@ -149,7 +149,7 @@ class MutateCommandTest {
                 generated("putu16_iotlb:1254:0to1", false, false, "if (ret < 0)"),
                 generated("putu16_iotlb:1254:<to<=", false, false, "if (ret < 0)"),
                 generated("copy_from_iotlb:1170:16to17", false, true, "struct bio_vec iov[16];"));
-        Report r = MutateCommand.report(rs, eq);
+        Report r = MutateCommand.report("generated-mutants", rs, eq);
         assertEquals(Main.UNEXPECTED, r.exitCode(), r.text());
         assertEquals(1, r.unexpected(), "one survivor neither killed nor recorded");
         assertTrue(r.text().contains("survivors (neither killed nor recorded equivalent in conformance/mutants.json):\n"
@@ -163,11 +163,11 @@ class MutateCommandTest {
                 List.of(r.json().get("mutants").get(0).get("status").asText(), r.json().get("mutants").get(1).get("status").asText(),
                         r.json().get("mutants").get(2).get("status").asText(), r.json().get("mutants").get(3).get("status").asText()));
         // recorded as equivalent and killed anyway: the record is wrong, and that fails too
-        Report w = MutateCommand.report(List.of(generated("putu16_iotlb:1262:0to1", true, false, "return 0;")), eq);
+        Report w = MutateCommand.report("generated-mutants", List.of(generated("putu16_iotlb:1262:0to1", true, false, "return 0;")), eq);
         assertEquals(Main.UNEXPECTED, w.exitCode(), w.text());
         assertTrue(w.text().contains("killed, yet mutants.json records it equivalent (a wrong reason): the reason is wrong"), w.text());
         // all killed or recorded: as expected
-        assertEquals(Main.AS_EXPECTED, MutateCommand.report(rs.subList(0, 2), eq).exitCode());
+        assertEquals(Main.AS_EXPECTED, MutateCommand.report("generated-mutants", rs.subList(0, 2), eq).exitCode());
     }
 
     @Test

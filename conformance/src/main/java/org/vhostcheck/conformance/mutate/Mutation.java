@@ -134,7 +134,8 @@ public final class Mutation {
         return suite(e);
     }
 
-    private Suite suite(Manifest.Entry e) {
+    // synchronized here and below: mutants run side by side (vhostcheck mutate --jobs) share one run's suites
+    private synchronized Suite suite(Manifest.Entry e) {
         return suites.computeIfAbsent(e.name(), n -> {
             return new Suite(e.name(), e.spec(), exportOnce(e));
         });
@@ -342,7 +343,7 @@ public final class Mutation {
      * here from its check config (target/mutants/models/MODEL.trace.cfg: TraceInit / TraceNext, TypeOK its only
      * invariant, everything else as the model has it), exported when first asked for.
      */
-    public Suite exportOf(Manifest.Entry e) {
+    public synchronized Suite exportOf(Manifest.Entry e) {
         if (e.exportable()) {
             return suiteOf(e);
         }
@@ -381,19 +382,20 @@ public final class Mutation {
         List<List<Path>> once = new ArrayList<>();
         VhostcheckException[] failed = new VhostcheckException[1];
         return () -> {
-            if (failed[0] != null) {
-                throw failed[0];
-            }
-            if (once.isEmpty()) {
-                try {
-                    Conformance.Traces t = conformance.export(manifest, e);
-                    once.add(Conformance.kernelTraces(e, t));
-                } catch (VhostcheckException x) {
-                    failed[0] = x;
-                    throw x;
+            synchronized (once) {   // mutants side by side: one export, the others wait for it
+                if (failed[0] != null) {
+                    throw failed[0];
                 }
+                if (once.isEmpty()) {
+                    try {
+                        once.add(Conformance.kernelTraces(e, conformance.export(manifest, e)));
+                    } catch (VhostcheckException x) {
+                        failed[0] = x;
+                        throw x;
+                    }
+                }
+                return once.get(0);
             }
-            return once.get(0);
         };
     }
 
@@ -408,7 +410,7 @@ public final class Mutation {
      * nothing else changed: configs derived under target/mutants/models (the trace config with TypeOK its only
      * invariant, the check config with every invariant), its graph and simulation traces exported when first replayed.
      */
-    public Derived derive(Manifest.Entry today, String constant, String value) throws NotDerivable {
+    public synchronized Derived derive(Manifest.Entry today, String constant, String value) throws NotDerivable {
         String name = today.name() + "-" + (value.matches("=\\s*FALSE") ? "no" + constant
                 : value.matches("=\\s*TRUE") ? "with" + constant : constant + value.replaceAll("[^A-Za-z0-9_]", ""));
         Derived cached = derivedModels.get(name);
