@@ -114,7 +114,7 @@ public final class Conformance {
     public static final String VRINGH_TEST = "vringh_test";
 
     /** A model's exported traces: its whole CI state graph and a batch of simulation traces. */
-    public record Traces(Path graph, long graphTransitions, Path sim) {
+    public record Traces(Path graph, long graphTransitions, Path sim, long graphDistinctStates) {
     }
 
     /**
@@ -140,20 +140,41 @@ public final class Conformance {
                      java.nio.channels.FileLock lock = ch.lock()) {
                     if (Files.exists(g) && Files.exists(sim) && Files.exists(count)) {
                         progress.accept("conform " + e.name() + ": the state graph and simulation traces of these inputs are in " + cache);
-                        return new Traces(g, Long.parseLong(Files.readString(count).strip()), sim);
+                        String[] n = Files.readString(count).strip().split(" ");
+                        return new Traces(g, Long.parseLong(n[0]), sim, Long.parseLong(n[1]));
                     }
                     Traces t = exportFresh(m, e);
                     // the transition count last: the three files together mean a complete export
                     copyAtomically(t.graph(), g);
                     copyAtomically(t.sim(), sim);
                     Path tmp = count.resolveSibling(count.getFileName() + ".tmp");
-                    Files.writeString(tmp, Long.toString(t.graphTransitions()));
+                    Files.writeString(tmp, t.graphTransitions() + " " + t.graphDistinctStates());
                     Files.move(tmp, count, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-                    return new Traces(g, t.graphTransitions(), sim);   // files no later export rewrites
+                    evictOthers(cache, e.name(), stem);
+                    return new Traces(g, t.graphTransitions(), sim, t.graphDistinctStates());   // files no later export rewrites
                 }
-            } catch (java.io.IOException | NumberFormatException x) {
+            } catch (java.io.IOException | NumberFormatException | ArrayIndexOutOfBoundsException x) {
                 return exportFresh(m, e);
             }
+        }
+    }
+
+    /**
+     * Removes the model's exports of other inputs: a checkout has one version of the specs at a time, so an older key
+     * is an edit ago (a deep model's graph is hundreds of megabytes; ten edits filled gigabytes).
+     */
+    private static void evictOthers(Path cache, String model, String stem) {
+        java.util.regex.Pattern mine = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(model)
+                + "-[0-9a-f]{16}\\.(graph\\.ndjson|sim\\.ndjson|transitions)");
+        try (Stream<Path> files = Files.list(cache)) {
+            for (Path f : files.toList()) {
+                String n = f.getFileName().toString();
+                if (mine.matcher(n).matches() && !n.startsWith(stem + ".")) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        } catch (java.io.IOException x) {
+            // a cache that cannot be tidied is still correct: every key names its inputs
         }
     }
 
@@ -181,7 +202,7 @@ public final class Conformance {
             if (e.simulateConfig() != null) {
                 md.update(Files.readAllBytes(m.specDir().resolve(e.simulateConfig())));
             }
-            md.update((e.simulateCount() + "/" + e.simulateDepth() + "/1/" + Exporter.FORMAT + "/"
+            md.update((e.simulateCount() + "/" + e.simulateDepth() + "/1/" + Exporter.FORMAT + "/counts2/"
                     + org.vhostcheck.model.TlcRunner.tlatoolsJar().getFileName()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
             return java.util.HexFormat.of().formatHex(md.digest()).substring(0, 16);
         } catch (java.io.IOException | java.security.NoSuchAlgorithmException x) {
@@ -198,7 +219,7 @@ public final class Conformance {
                 + e.simulateDepth() + " ...");
         Exporter.Summary s = ex.simulate(e, m.specDir(), e.simulateCount(), e.simulateDepth(), 1L,
                 dir.resolve(e.name() + ".sim.ndjson"));
-        return new Traces(g.file(), g.transitions(), s.file());
+        return new Traces(g.file(), g.transitions(), s.file(), g.distinctStates() == null ? -1 : g.distinctStates());
     }
 
     /** Graph and simulation traces of one model, exported fresh and replayed against the Java model. */

@@ -56,10 +56,11 @@ public final class Exporter {
     public Summary graph(Manifest.Entry e, Path specDir, Path out) {
         requireExportable(e);
         Path user = userFile(out);
-        TlcRunner.Run r = tlc.run(e.modulePath(specDir), specDir.resolve(e.traceConfig()), List.of(), user, e.name());
-        TlcResult res = tlc.interpret(r, e.modulePath(specDir), specDir.resolve(e.traceConfig()));
-        requireHolds(e, res, user);
+        // the finally covers TLC's run too: a run stopped at the state cap leaves gigabytes of transitions behind
         try {
+            TlcRunner.Run r = tlc.run(e.modulePath(specDir), specDir.resolve(e.traceConfig()), List.of(), user, e.name());
+            TlcResult res = tlc.interpret(r, e.modulePath(specDir), specDir.resolve(e.traceConfig()));
+            requireHolds(e, res, user);
             return convert(e, res, user, out, null, 0, 0);
         } finally {
             deleteQuietly(user);
@@ -75,10 +76,10 @@ public final class Exporter {
         Path user = userFile(out);
         List<String> args = List.of("-simulate", "num=" + count, "-depth", Integer.toString(depth),
                 "-seed", Long.toString(seed));
-        TlcRunner.Run r = tlc.run(e.modulePath(specDir), specDir.resolve(cfg), args, user, e.name());
-        TlcResult res = tlc.interpret(r, e.modulePath(specDir), specDir.resolve(cfg));
-        requireHolds(e, res, user);
         try {
+            TlcRunner.Run r = tlc.run(e.modulePath(specDir), specDir.resolve(cfg), args, user, e.name());
+            TlcResult res = tlc.interpret(r, e.modulePath(specDir), specDir.resolve(cfg));
+            requireHolds(e, res, user);
             return convert(e, res, user, out, seed, count, depth);
         } finally {
             deleteQuietly(user);
