@@ -43,7 +43,7 @@ class ReportBrowserTest {
         // one worker: TLC's breadth-first search then finds the same counterexample every time
         Cli check = Cli.run("check", "--home", home.toString(), "--workers", "1", "Iotlb_NoLastCheck");
         assertEquals(0, check.exit(), check.err());
-        ReportCommandTest.fixtures(home, "triage", "prove", "conform", "drift", "mutate");
+        ReportCommandTest.fixtures(home, "triage", "prove", "conform", "drift", "mutate", "generated-mutants");
         Path out = Cli.HOME.resolve("cli/target/report-browser-test");
         Cli r = Cli.run("report", "--home", home.toString(), "-o", out.toString());
         assertEquals(0, r.exit(), r.err());
@@ -62,6 +62,7 @@ class ReportBrowserTest {
         assertEquals(1 + 1, ReportCommandTest.rows(ReportCommandTest.table(dom, "models")), "the check run here");
         assertEquals(1 + 80, ReportCommandTest.rows(ReportCommandTest.table(dom, "drift")));
         assertEquals(1 + 2, ReportCommandTest.rows(ReportCommandTest.table(dom, "mutants")), "the kernel mutants");
+        assertEquals(1 + 3, ReportCommandTest.rows(ReportCommandTest.table(dom, "generated-survivors")), "the generated survivors");
         String coverage = ReportCommandTest.table(dom, "coverage");
         assertNotNull(coverage, dom);
         assertTrue(coverage.contains("<th>linux-6.12</th>") && ReportCommandTest.rows(coverage) > 10, coverage);

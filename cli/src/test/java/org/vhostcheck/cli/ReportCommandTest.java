@@ -124,7 +124,7 @@ class ReportCommandTest {
     @Test
     void pageShowsEverySectionFromTheSavedResults(@TempDir Path dir) throws IOException {
         Path home = dir.resolve("home");
-        fixtures(home, "triage", "check", "prove", "conform", "drift", "mutate");
+        fixtures(home, "triage", "check", "prove", "conform", "drift", "mutate", "generated-mutants");
         Path index = report(home);
         assertEquals(home.resolve(ReportCommand.OUT).resolve("index.html"), index, "the default place");
         assertTrue(Files.getPosixFilePermissions(index).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ),
@@ -174,6 +174,17 @@ class ReportCommandTest {
                 + "<td class=\"ok\">OK</td>"), mutants);
         assertTrue(mutants.contains("<td class=\"unexpected\">SURVIVED</td>"), mutants);
         assertTrue(html.contains("<p id=\"mutation-score\">Mutation score: 1 of 2 guard mutants killed"), html);
+        // generated mutants: the score, each survivor with its source line, each equivalent one with its reason
+        assertTrue(html.contains("<p id=\"generated-score\">Mutation score: 5 of 9 generated mutants killed (0 stillborn, 1 "
+                + "recorded equivalent, 3 survived)"), html);
+        String survivors = table(html, "generated-survivors");
+        assertEquals(1 + 3, rows(survivors));
+        assertTrue(survivors.contains("<td>getu16_iotlb:1288:&lt;to&lt;=</td><td>linux-6.12</td><td>drivers/vhost/vringh.c:1288</td>"),
+                survivors);
+        String equivalent = table(html, "generated-equivalent");
+        assertEquals(1 + 1, rows(equivalent));
+        assertTrue(equivalent.contains("ret is iotlb_translate&#39;s count of bio_vec entries"), equivalent);
+        assertEquals(1 + 2, rows(table(html, "generated-by-kernel")));
 
         String coverage = table(html, "coverage");
         assertTrue(coverage.contains("<th>java</th><th>linux-6.1</th><th>linux-6.12</th>"), coverage);
@@ -265,7 +276,7 @@ class ReportCommandTest {
         });
         manifest.set("models", keep);
         Files.writeString(home.resolve("spec/manifest.json"), manifest.toPrettyString());
-        fixtures(home, "triage", "prove", "conform", "drift", "mutate");
+        fixtures(home, "triage", "prove", "conform", "drift", "mutate", "generated-mutants");
         String html = Files.readString(report(home));
         JsonNode saved = JSON.readTree(Files.readString(Results.file(home, "check")));
         assertEquals(3, saved.get("data").get("models").size(), "the check that ran now was saved");
@@ -281,7 +292,7 @@ class ReportCommandTest {
     @Test
     void aCorruptSavedResultIsBadInputAndThePageStays(@TempDir Path dir) throws IOException {
         Path home = dir.resolve("home");
-        fixtures(home, "triage", "check", "prove", "conform", "drift", "mutate");
+        fixtures(home, "triage", "check", "prove", "conform", "drift", "mutate", "generated-mutants");
         Path out = Files.createDirectories(dir.resolve("out"));
         Files.writeString(out.resolve("index.html"), "<p>the page of an earlier run</p>");
         Files.writeString(out.resolve("notes.txt"), "kept");
@@ -322,7 +333,7 @@ class ReportCommandTest {
     @Test
     void anOutputThatIsAFileIsBadInput(@TempDir Path dir) throws IOException {
         Path home = dir.resolve("home");
-        fixtures(home, "triage", "check", "prove", "conform", "drift", "mutate");
+        fixtures(home, "triage", "check", "prove", "conform", "drift", "mutate", "generated-mutants");
         Path file = Files.writeString(dir.resolve("plain"), "x");
         String line = Cli.run("report", "--home", home.toString(), "-o", file.toString()).assertBadInput();
         assertTrue(line.contains(file + ": not a directory"), line);

@@ -113,7 +113,7 @@ public final class Conformance {
     /** The model name of the vringh_test suites. */
     public static final String VRINGH_TEST = "vringh_test";
 
-    /** A model's exported traces: its whole CI state graph and a batch of simulation traces. */
+    /** A model's exported traces: its whole CI state graph and a batch of simulation traces (null: not asked for). */
     public record Traces(Path graph, long graphTransitions, Path sim, long graphDistinctStates) {
     }
 
@@ -124,6 +124,15 @@ public final class Conformance {
      * reused: any edit of a spec or config gives a new key).
      */
     public Traces export(Manifest m, Manifest.Entry e) {
+        return export(m, e, true);
+    }
+
+    /**
+     * As {@link #export(Manifest, Manifest.Entry)}; without {@code withSim} only the graph is needed (a kernel replay of a
+     * model whose simulation runs repeat graph edges, {@link #simsRepeatGraph}): no simulation is run for it, and
+     * the result's {@code sim} is null unless an earlier export left one.
+     */
+    public Traces export(Manifest m, Manifest.Entry e, boolean withSim) {
         String key = cacheKey(m, e);
         Path cache = home.resolve("target/traces/cache");
         String stem = e.name() + "-" + key;
@@ -138,20 +147,25 @@ public final class Conformance {
                 try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(cache.resolve(stem + ".lock"),
                         java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
                      java.nio.channels.FileLock lock = ch.lock()) {
-                    if (Files.exists(g) && Files.exists(sim) && Files.exists(count)) {
-                        progress.accept("conform " + e.name() + ": the state graph and simulation traces of these inputs are in " + cache);
-                        String[] n = Files.readString(count).strip().split(" ");
-                        return new Traces(g, Long.parseLong(n[0]), sim, Long.parseLong(n[1]));
+                    long[] n;
+                    if (Files.exists(g) && Files.exists(count)) {
+                        String[] w = Files.readString(count).strip().split(" ");
+                        n = new long[] {Long.parseLong(w[0]), Long.parseLong(w[1])};
+                        progress.accept("conform " + e.name() + ": the state graph of these inputs is in " + cache);
+                    } else {
+                        Exporter.Summary t = graphFresh(m, e);
+                        // the counts after the graph: the two files together mean a complete graph export
+                        copyAtomically(t.file(), g);
+                        n = new long[] {t.transitions(), t.distinctStates() == null ? -1 : t.distinctStates()};
+                        Path tmp = count.resolveSibling(count.getFileName() + ".tmp");
+                        Files.writeString(tmp, n[0] + " " + n[1]);
+                        Files.move(tmp, count, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                        evictOthers(cache, e.name(), stem);
                     }
-                    Traces t = exportFresh(m, e);
-                    // the transition count last: the three files together mean a complete export
-                    copyAtomically(t.graph(), g);
-                    copyAtomically(t.sim(), sim);
-                    Path tmp = count.resolveSibling(count.getFileName() + ".tmp");
-                    Files.writeString(tmp, t.graphTransitions() + " " + t.graphDistinctStates());
-                    Files.move(tmp, count, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-                    evictOthers(cache, e.name(), stem);
-                    return new Traces(g, t.graphTransitions(), sim, t.graphDistinctStates());   // files no later export rewrites
+                    if (withSim && !Files.exists(sim)) {
+                        copyAtomically(simFresh(m, e).file(), sim);   // a whole file or none: copied, then renamed
+                    }
+                    return new Traces(g, n[0], Files.exists(sim) ? sim : null, n[1]);   // files no later export rewrites
                 }
             } catch (java.io.IOException | NumberFormatException | ArrayIndexOutOfBoundsException x) {
                 return exportFresh(m, e);
@@ -202,7 +216,7 @@ public final class Conformance {
             if (e.simulateConfig() != null) {
                 md.update(Files.readAllBytes(m.specDir().resolve(e.simulateConfig())));
             }
-            md.update((e.simulateCount() + "/" + e.simulateDepth() + "/1/" + Exporter.FORMAT + "/counts2/"
+            md.update((e.simulateCount() + "/" + e.simulateDepth() + "/1/" + Exporter.FORMAT + "/counts3/"
                     + org.vhostcheck.model.TlcRunner.tlatoolsJar().getFileName()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
             return java.util.HexFormat.of().formatHex(md.digest()).substring(0, 16);
         } catch (java.io.IOException | java.security.NoSuchAlgorithmException x) {
@@ -211,15 +225,22 @@ public final class Conformance {
     }
 
     private Traces exportFresh(Manifest m, Manifest.Entry e) {
-        Exporter ex = new Exporter(home, progress, maxExportStates);
-        Path dir = home.resolve("target/traces");
+        Exporter.Summary g = graphFresh(m, e);
+        Exporter.Summary s = simFresh(m, e);
+        return new Traces(g.file(), g.transitions(), s.file(), g.distinctStates() == null ? -1 : g.distinctStates());
+    }
+
+    private Exporter.Summary graphFresh(Manifest m, Manifest.Entry e) {
         progress.accept("conform " + e.name() + ": exporting the state graph ...");
-        Exporter.Summary g = ex.graph(e, m.specDir(), dir.resolve(e.name() + ".graph.ndjson"));
+        return new Exporter(home, progress, maxExportStates).graph(e, m.specDir(),
+                home.resolve("target/traces").resolve(e.name() + ".graph.ndjson"));
+    }
+
+    private Exporter.Summary simFresh(Manifest m, Manifest.Entry e) {
         progress.accept("conform " + e.name() + ": simulating " + e.simulateCount() + " traces of depth "
                 + e.simulateDepth() + " ...");
-        Exporter.Summary s = ex.simulate(e, m.specDir(), e.simulateCount(), e.simulateDepth(), 1L,
-                dir.resolve(e.name() + ".sim.ndjson"));
-        return new Traces(g.file(), g.transitions(), s.file(), g.distinctStates() == null ? -1 : g.distinctStates());
+        return new Exporter(home, progress, maxExportStates).simulate(e, m.specDir(), e.simulateCount(), e.simulateDepth(),
+                1L, home.resolve("target/traces").resolve(e.name() + ".sim.ndjson"));
     }
 
     /** Graph and simulation traces of one model, exported fresh and replayed against the Java model. */

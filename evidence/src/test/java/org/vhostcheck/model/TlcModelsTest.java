@@ -32,7 +32,7 @@ class TlcModelsTest {
         TlcRunner tlc = new TlcRunner(HOME, 1, null);
         return m.select(null, false).stream().map(e -> DynamicTest.dynamicTest(e.name(), () -> {
             if (checkedByItsExport(m, e)) {
-                Conformance.Traces t = new Conformance(HOME, null).export(m, e);   // holds, or the export fails naming TLC's outcome
+                Conformance.Traces t = new Conformance(HOME, null).export(m, e, false);   // holds, or the export fails naming TLC's outcome
                 assertEquals(TlcResult.HOLDS, e.expected(), e.name() + ": exported, so it holds");
                 if (e.distinctStates() != null) {
                     assertEquals(e.distinctStates(), t.graphDistinctStates(), e.name() + " distinct states (its graph export)");
