@@ -89,6 +89,10 @@ class MutateCommandTest {
 
         line = Cli.run("mutate", "--target", "linux-9.9").assertBadInput();
         assertTrue(line.contains("unknown kernel target 'linux-9.9' (known: linux-6.1, linux-6.12)"), line);
+        line = Cli.run("mutate", "--generated", "--jobs", "0", "--target", "linux-6.1").assertBadInput();
+        assertTrue(line.contains("--jobs must be at least 1"), line);
+        line = Cli.run("mutate", "--jobs", "-2").assertBadInput();
+        assertTrue(line.contains("--jobs must be at least 1"), line);
     }
 
     @Test
