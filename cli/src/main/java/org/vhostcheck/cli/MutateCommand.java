@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.vhostcheck.conformance.SideBySide;
 import org.vhostcheck.conformance.kernel.Kernels;
 import org.vhostcheck.conformance.mutate.EquivalentMutants;
 import org.vhostcheck.conformance.mutate.GeneratedMutants;
@@ -111,40 +112,6 @@ final class MutateCommand implements Callable<Integer> {
         return jobs != null ? jobs : Runtime.getRuntime().availableProcessors();
     }
 
-    /**
-     * {@code run} over {@code items} on {@code jobs} threads, the results in the items' order. Each mutant has its own
-     * build directory and harness processes; the suites they replay are exported once and shared ({@link Mutation}).
-     */
-    private static <T> List<Mutation.Result> parallel(List<T> items, int jobs, java.util.function.Function<T, Mutation.Result> run) {
-        if (jobs <= 1 || items.size() <= 1) {
-            return items.stream().map(run).toList();
-        }
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(Math.min(jobs, items.size()));
-        try {
-            List<java.util.concurrent.Future<Mutation.Result>> futures = new ArrayList<>();
-            for (T item : items) {
-                futures.add(pool.submit(() -> run.apply(item)));
-            }
-            List<Mutation.Result> out = new ArrayList<>();
-            for (java.util.concurrent.Future<Mutation.Result> f : futures) {
-                try {
-                    out.add(f.get());
-                } catch (java.util.concurrent.ExecutionException x) {
-                    if (x.getCause() instanceof RuntimeException re) {
-                        throw re;   // bad input, a kernel crash: as when run one at a time
-                    }
-                    throw new IllegalStateException(x.getCause());
-                } catch (InterruptedException x) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted", x);
-                }
-            }
-            return out;
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
     private static List<String> targets(List<String> targets) {
         List<String> ts = targets == null || targets.isEmpty() ? Kernels.TARGETS : targets;
         for (String t : ts) {
@@ -202,7 +169,7 @@ final class MutateCommand implements Callable<Integer> {
             chosen.put(t, sample == null ? of : GeneratedMutants.sample(of, sample));
         }
         List<GeneratedMutants.Mutant> all = chosen.values().stream().flatMap(List::stream).toList();
-        return report("generated-mutants", parallel(all, jobs, m -> mutation.run(m, suites)), eq);
+        return report("generated-mutants", SideBySide.map(all, jobs, m -> mutation.run(m, suites), "mutate"), eq);
     }
 
     static Report run(Main main, java.nio.file.Path file, List<String> guardNames, List<String> targets,
@@ -231,7 +198,7 @@ final class MutateCommand implements Callable<Integer> {
                 }
             }
         }
-        return report("mutate", parallel(all, jobs, j -> mutation.run(j.mutant(), j.target(), suites)), null);
+        return report("mutate", SideBySide.map(all, jobs, j -> mutation.run(j.mutant(), j.target(), suites), "mutate"), null);
     }
 
     /** The verdict of one mutant: killed, SURVIVED, equivalent (a generated survivor recorded so), stillborn, SKIPPED. */

@@ -7,10 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.vhostcheck.conformance.kernel.Kernels;
 import org.vhostcheck.conformance.kernel.VringhTest;
@@ -253,28 +249,7 @@ public final class Conformance {
      * number of cores: each kernel target is a harness process of its own); results in target order.
      */
     public List<SuiteResult> replay(Manifest.Entry e, Traces tr, List<String> targets) {
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1,
-                Math.min(targets.size(), Runtime.getRuntime().availableProcessors())));
-        try {
-            List<Future<SuiteResult>> fs = targets.stream().map(t -> pool.submit(() -> replay(e, tr, t))).toList();
-            List<SuiteResult> out = new ArrayList<>();
-            for (Future<SuiteResult> f : fs) {
-                try {
-                    out.add(f.get());
-                } catch (ExecutionException x) {
-                    if (x.getCause() instanceof RuntimeException r) {
-                        throw r;
-                    }
-                    throw new IllegalStateException(x.getCause());
-                } catch (InterruptedException x) {
-                    Thread.currentThread().interrupt();
-                    throw new VhostcheckException("conform " + e.name() + ": interrupted");
-                }
-            }
-            return out;
-        } finally {
-            pool.shutdownNow();
-        }
+        return SideBySide.map(targets, Runtime.getRuntime().availableProcessors(), t -> replay(e, tr, t), "conform " + e.name());
     }
 
     /** One model's traces against one target; the two batches make one suite. */
