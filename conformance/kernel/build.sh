@@ -15,6 +15,8 @@
 #                     an edit that does not apply, or whose function no part builds, is one line and exit 4.
 #    VHC_OBJCACHE=<dir> where compiled objects are kept by the hash of their inputs (default <workdir>/objcache):
 #                     a mutant's build points it at the pristine build's so that unchanged units are not compiled again.
+#    VHC_COVERAGE=1   a coverage build (gcc --coverage, beside ASan and UBSan): each object is compiled under its
+#                     final name, so that its .gcno and the .gcda a run writes sit beside it (Kernels.buildCoverage).
 # Kernel code goes only under <workdir> (the build directory), never into the repository.
 # Exit codes: 0 built; 3 the Debian packages could not be fetched (the caller reports the kernel
 # suites as SKIPPED); 4 an edit (VHC_EDITS) does not apply; 1 anything else (a function that moved, a compile error).
@@ -107,6 +109,8 @@ edits_file() {
 CFLAGS=(-g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 	-fno-strict-aliasing -fwrapv-pointer -std=gnu11 -Wall -Wno-unused-function -Wno-unused-variable
 	-Wno-unused-but-set-variable -Wno-pointer-sign -Wno-address-of-packed-member -DVHC_LINUX="$kv")
+coverage=${VHC_COVERAGE:-}
+[ -z "$coverage" ] || CFLAGS=("${CFLAGS[@]/#-O1/-O0}" --coverage)
 for conf in $(ls "$here"/parts/*/part.conf 2>/dev/null); do
 	pdir=$(dirname "$conf")
 	part=$(basename "$pdir")
@@ -183,9 +187,12 @@ for conf in $(ls "$here"/parts/*/part.conf 2>/dev/null); do
 		o="$objs/$(basename "$u" .c)-$( { cat "$u"; echo "$hsum"; } | md5sum | cut -c1-32).o"
 		ofiles+=("$o")
 		[ -f "$o" ] && continue
+		# a coverage object keeps its final name (gcov finds its notes and counts by it); the lock makes it the only writer
+		tmp="$o.$$.tmp"
+		[ -z "$coverage" ] || tmp="$o"
 		# shellcheck disable=SC2086
 		( gcc "${CFLAGS[@]}" $extra -I "$pdir" -I "$here/common" -I "$gen/include" "${incs[@]}" -I "$deps/usr/include" \
-			-c -o "$o.$$.tmp" "$u" && mv "$o.$$.tmp" "$o" ) &
+			-c -o "$tmp" "$u" && { [ "$tmp" = "$o" ] || mv "$tmp" "$o"; } || { rm -f "$tmp"; exit 1; } ) &
 		pids+=($!)
 		# at most as many compilers as cores
 		if [ "${#pids[@]}" -ge "$(nproc)" ]; then wait "${pids[0]}" || exit 1; pids=("${pids[@]:1}"); fi

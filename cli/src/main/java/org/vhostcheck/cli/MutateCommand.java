@@ -12,6 +12,7 @@ import org.vhostcheck.conformance.SideBySide;
 import org.vhostcheck.conformance.kernel.Kernels;
 import org.vhostcheck.conformance.mutate.EquivalentMutants;
 import org.vhostcheck.conformance.mutate.GeneratedMutants;
+import org.vhostcheck.conformance.mutate.MutantJournal;
 import org.vhostcheck.conformance.mutate.GuardMutants;
 import org.vhostcheck.conformance.mutate.Mutation;
 import org.vhostcheck.model.VhostcheckException;
@@ -70,6 +71,12 @@ final class MutateCommand implements Callable<Integer> {
             description = "Mutants built and replayed side by side (default: the number of cores); each has its own build directory and harness.")
     private Integer jobs;
 
+    @Option(names = "--coverage", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "With --generated: replay a mutant only through the suites that run its line on the target's coverage build "
+                    + "(measured once, kept in target/coverage/); a line no suite runs is built but not replayed (default: on; "
+                    + "--no-coverage replays every suite of the parts the mutant touches).")
+    private boolean coverage = true;
+
     @Option(names = "--model", paramLabel = "MODEL",
             description = "Only the suites of this model of today's kernel, and the broken models derived from it (repeatable; a quick check).")
     private List<String> models;
@@ -80,14 +87,14 @@ final class MutateCommand implements Callable<Integer> {
             if (guardNames != null || mutants != null) {
                 throw new VhostcheckException("--generated runs the generated mutants: --guard and --mutants are for the guard mutants");
             }
-            Report r = runGenerated(main, sample, functions, targets, suiteFiles, models, equivalentFile, jobs(jobs));
+            Report r = runGenerated(main, sample, functions, targets, suiteFiles, models, equivalentFile, jobs(jobs), coverage);
             // the whole set on both kernels with today's suites is the project's generated-mutant score
             boolean whole = sample == null && functions == null && targets == null && suiteFiles == null && models == null
                     && equivalentFile == null;
             return (whole ? Results.saved(main, r) : r).print(main, json);
         }
-        if (sample != null || functions != null || equivalentFile != null) {
-            throw new VhostcheckException("--sample, --function and --equivalent are for the generated mutants: use them with --generated");
+        if (sample != null || functions != null || equivalentFile != null || !coverage) {
+            throw new VhostcheckException("--sample, --function, --equivalent and --no-coverage are for the generated mutants: use them with --generated");
         }
         Report r = run(main, mutants, guardNames, targets, suiteFiles, models, jobs(jobs));
         // a run of part of the catalogue, or with other suites, is not the project's mutation score
@@ -102,7 +109,7 @@ final class MutateCommand implements Callable<Integer> {
 
     /** Every generated mutant of both kernels (the section generated-mutants), as many side by side as there are cores. */
     static Report runGenerated(Main main) {
-        return runGenerated(main, null, null, null, null, null, null, jobs(null));
+        return runGenerated(main, null, null, null, null, null, null, jobs(null), true);
     }
 
     private static int jobs(Integer jobs) {
@@ -140,7 +147,7 @@ final class MutateCommand implements Callable<Integer> {
      */
     static Report runGenerated(Main main, Integer sample, List<String> functions, List<String> targets,
                                List<java.nio.file.Path> suiteFiles, List<String> models, java.nio.file.Path equivalentFile,
-                               int jobs) {
+                               int jobs, boolean byCoverage) {
         List<String> ts = targets(targets);
         if (sample != null && sample < 1) {
             throw new VhostcheckException("--sample must be at least 1");
@@ -150,7 +157,7 @@ final class MutateCommand implements Callable<Integer> {
         }
         EquivalentMutants eq = EquivalentMutants.load(equivalentFile != null ? equivalentFile
                 : EquivalentMutants.defaultFile(main.home()));
-        Mutation mutation = new Mutation(main.home(), main.progress(), models);
+        Mutation mutation = new Mutation(main.home(), main.progress(), models).byCoverage(byCoverage);
         List<Mutation.Suite> suites = suites(suiteFiles);
         Map<String, List<GeneratedMutants.Mutant>> chosen = new LinkedHashMap<>();
         for (String t : ts) {
@@ -169,7 +176,17 @@ final class MutateCommand implements Callable<Integer> {
             chosen.put(t, sample == null ? of : GeneratedMutants.sample(of, sample));
         }
         List<GeneratedMutants.Mutant> all = chosen.values().stream().flatMap(List::stream).toList();
-        return report("generated-mutants", SideBySide.map(all, jobs, m -> mutation.run(m, suites), "mutate"), eq);
+        if (suites != null) {
+            return report("generated-mutants", SideBySide.map(all, jobs, m -> mutation.run(m, suites), "mutate"), eq);
+        }
+        // today's suites: each outcome goes to the journal as it ends, and a run that stopped goes on from there
+        MutantJournal journal = MutantJournal.open(main.home(), models);
+        long kept = all.stream().filter(journal::has).count();
+        if (kept > 0) {
+            main.progress().accept("mutate: " + kept + " of " + all.size() + " mutants from the journal of an earlier run with the same "
+                    + "code, specs and kernels (" + main.home().relativize(journal.file()) + ")");
+        }
+        return report("generated-mutants", SideBySide.map(all, jobs, m -> journal.get(m, () -> mutation.run(m, null)), "mutate"), eq);
     }
 
     static Report run(Main main, java.nio.file.Path file, List<String> guardNames, List<String> targets,

@@ -27,6 +27,11 @@ public final class KernelMachines {
         return BY_SPEC.entrySet().stream().filter(e -> e.getValue().name().equals(part)).map(Map.Entry::getKey).sorted().toList();
     }
 
+    /** The specs a kernel harness part replays. */
+    public static java.util.Set<String> specs() {
+        return new java.util.TreeSet<>(BY_SPEC.keySet());
+    }
+
     public static boolean has(String spec) {
         return BY_SPEC.containsKey(spec);
     }

@@ -70,7 +70,44 @@ public final class Kernels {
      * vhostcheck.kernel.version.TARGET sets it for {@link #build(Path, String)}). Not cached.
      */
     public static Build build(Path home, Path work, String target, String version) {
-        return build(home, work, target, version, null, null);
+        return build(home, work, target, version, null, null, false);
+    }
+
+    private static final Map<String, Build> COVERAGE = new ConcurrentHashMap<>();
+
+    /**
+     * The coverage build of a target (once per JVM): the pristine build's tree and packages compiled again with gcc
+     * --coverage beside the sanitizers, into {@code <kernel work dir>-coverage/<target>}, its objects in a folder of
+     * that target's own, where a run's counts (.gcda) land beside them ({@link Coverage}).
+     */
+    public static synchronized Build buildCoverage(Path home, String target) {
+        Build b = COVERAGE.get(target);
+        if (b != null) {
+            return b;
+        }
+        Build pristine = build(home, target);
+        if (!pristine.available()) {
+            return pristine;
+        }
+        Path pw = workDir(home);
+        Path work = pw.resolveSibling(pw.getFileName() + "-coverage");
+        try {
+            Files.createDirectories(work.resolve(target));
+            link(work.resolve("debs"), pw.resolve("debs"));
+            link(work.resolve("deps"), pw.resolve("deps"));
+            link(work.resolve(target).resolve("src"), pw.resolve(target).resolve("src"));
+        } catch (IOException x) {
+            throw new KernelCrash("preparing " + work + ": " + x.getMessage());
+        }
+        b = build(home, work, target, pristine.version(), null, coverageObjects(home, target), true);
+        COVERAGE.put(target, b);
+        return b;
+    }
+
+    /** Where the objects of a target's coverage build are, with their notes (.gcno) and a run's counts (.gcda). */
+    public static Path coverageObjects(Path home, String target) {
+        Path pw = workDir(home);
+        return pw.resolveSibling(pw.getFileName() + "-coverage").resolve("objcache-" + target);
     }
 
     /**
@@ -96,7 +133,7 @@ public final class Kernels {
         }
         Path dir = work.resolve(target).resolve("edits");
         KernelEdit.write(dir, edits);
-        return build(home, work, target, pristine.version(), dir, pw.resolve("objcache"));
+        return build(home, work, target, pristine.version(), dir, pw.resolve("objcache"), false);
     }
 
     /**
@@ -147,7 +184,7 @@ public final class Kernels {
             throw new KernelCrash("preparing " + work + ": " + x.getMessage());
         }
         try {
-            return build(home, work, target, pristine.version(), null, pw.resolve("objcache"));
+            return build(home, work, target, pristine.version(), null, pw.resolve("objcache"), false);
         } catch (KernelCrash x) {
             String err = x.getMessage().lines().filter(l -> l.contains("error:")).findFirst().orElse(null);
             if (err != null) {
@@ -238,7 +275,8 @@ public final class Kernels {
         }
     }
 
-    private static Build build(Path home, Path work, String target, String version, Path edits, Path objcache) {
+    private static Build build(Path home, Path work, String target, String version, Path edits, Path objcache,
+                               boolean coverage) {
         if (!TARGETS.contains(target)) {
             throw new KernelCrash("unknown kernel target '" + target + "' (known: " + String.join(", ", TARGETS) + ")");
         }
@@ -258,6 +296,9 @@ public final class Kernels {
             }
             if (objcache != null) {
                 pb.environment().put("VHC_OBJCACHE", objcache.toString());
+            }
+            if (coverage) {
+                pb.environment().put("VHC_COVERAGE", "1");
             }
             Process p = pb.start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();

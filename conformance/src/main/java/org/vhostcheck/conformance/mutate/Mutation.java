@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.vhostcheck.conformance.Conformance;
+import org.vhostcheck.conformance.Coverage;
 import org.vhostcheck.conformance.Divergence;
 import org.vhostcheck.conformance.KernelMachines;
 import org.vhostcheck.conformance.Replayer;
@@ -167,18 +168,74 @@ public final class Mutation {
         String dir = "gen-" + m.id().replaceAll("[^A-Za-z0-9_]", "_") + "-"
                 + Integer.toHexString(m.id().hashCode()) + "." + m.target();
         try {
-            Killing k = kill(m.id(), dir, m.target(), m.edits(), killSuites, true);
+            Reach reach = killSuites == null && byCoverage ? reach(m.target(), m.file(), m.line()) : null;
+            Killing k = kill(m.id(), dir, m.target(), m.edits(), reach == null ? killSuites : reach.suites(), true);
             Result r = k.result();
             if (r == null) {
+                // a line the coverage build counted and no suite ran: the mutant is built (stillborn or not), never replayed
+                String reason = reach != null && reach.suites().isEmpty() && k.first() == null
+                        ? "survived: no suite of today's " + m.target() + " models reaches " + m.file() + ":" + m.line()
+                          + " (the coverage build ran it 0 times over " + reach.of() + " suites)"
+                        : k.reason();
                 r = new Result(m.id(), "generated", null, m.target(), m.source(), k.places(), k.build().parts(), k.first() != null,
-                        k.first(), null, List.of(), k.reason(), k.build().seconds(), secs(k.t0()), m.source(), false);
+                        k.first(), null, List.of(), reason, k.build().seconds(), secs(k.t0()), m.source(), false);
             }
-            return new Result(r.id(), "generated", null, r.target(), m.operator() + " in " + m.function() + ": " + m.source(),
+            Result res = new Result(r.id(), "generated", null, r.target(), m.operator() + " in " + m.function() + ": " + m.source(),
                     r.edits(), r.parts(), r.killed(), r.firstDivergence(), null, List.of(), r.reason(), r.buildSeconds(),
                     r.seconds(), m.source(), r.stillborn());
+            progress.accept(String.format(java.util.Locale.ROOT, "mutate %s on %s: %s (%.0f s)", m.id(), m.target(),
+                    res.killed() ? "killed by " + res.firstDivergence().model() + " " + res.firstDivergence().action() + " "
+                            + res.firstDivergence().field()
+                            : res.stillborn() ? "stillborn" : res.reason() != null && res.reason().startsWith("survived: no suite")
+                            ? "SURVIVED (not reached)" : "SURVIVED", res.seconds()));
+            return res;
         } finally {
             Kernels.discardEdited(home, dir);
         }
+    }
+
+    private boolean byCoverage;
+    /** Per target, per suite of today's models: the kernel lines its replay runs on the coverage build. */
+    private final Map<String, Map<String, Coverage.Reached>> reached = new LinkedHashMap<>();
+
+    /**
+     * With coverage on, a generated mutant replays only the suites whose replay runs its line on the target's coverage
+     * build ({@link Coverage}), measured once per run for every suite of today's models: a suite that never runs the
+     * line cannot tell the mutant from the kernel. A line the build has code on and no suite runs is not replayed at all.
+     */
+    public Mutation byCoverage(boolean on) {
+        this.byCoverage = on;
+        return this;
+    }
+
+    /** The suites that may see a mutant of {@code file:line} (those that run it, or where the build has no count for it), of how many. */
+    record Reach(List<Suite> suites, int of) {
+    }
+
+    Reach reach(String target, String file, int line) {
+        Map<String, Coverage.Reached> byModel = reached(target);
+        List<Suite> all = todaysSuites(target, List.copyOf(KernelMachines.specs()));
+        return new Reach(select(all, byModel, file, line), all.size());
+    }
+
+    /** The suites whose run does not leave the line at a count of 0 (those that ran it, and those with no count there). */
+    static List<Suite> select(List<Suite> all, Map<String, Coverage.Reached> byModel, String file, int line) {
+        return all.stream().filter(s -> {
+            Coverage.Reached r = byModel.get(s.model());
+            return r == null || !Boolean.FALSE.equals(r.ran(file, line));
+        }).toList();
+    }
+
+    private synchronized Map<String, Coverage.Reached> reached(String target) {
+        Map<String, Coverage.Reached> m = reached.get(target);
+        if (m == null) {
+            m = new LinkedHashMap<>();
+            for (Suite s : todaysSuites(target, List.copyOf(KernelMachines.specs()))) {
+                m.put(s.model(), Coverage.cached(home, target, s.model(), s.traces(), progress));
+            }
+            reached.put(target, m);
+        }
+        return m;
     }
 
     /** What building a mutant and replaying the killing suites gave (result set: it ended there, skipped or stillborn). */
