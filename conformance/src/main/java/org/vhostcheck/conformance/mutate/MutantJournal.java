@@ -18,8 +18,8 @@ import org.vhostcheck.model.VhostcheckException;
 /**
  * The generated mutants' outcomes as they end, one JSON line each, in {@code target/results/journal/}: a run of hours
  * that stops (a reboot, an interrupt) goes on where it was. The journal is named by a key of everything an outcome
- * depends on: the code that runs (the classes or jar of this class), the specs, the kernel harness sources and the
- * pinned versions, the models the run is restricted to; another key is another journal, never a stale outcome.
+ * depends on: the sources of the code that runs, the specs, the kernel harness sources and the pinned versions, the
+ * models the run is restricted to; another key is another journal, never a stale outcome.
  */
 public final class MutantJournal {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -102,9 +102,10 @@ public final class MutantJournal {
     static String key(Path home, List<String> models) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
-            Path code = Path.of(MutantJournal.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            for (Path p : List.of(code, home.resolve("spec"), home.resolve("conformance/kernel"))) {
-                digest(md, p);
+            // the code by its sources (a jar's bytes change with every build), the specs, the harness and the pins
+            for (String d : List.of("pom.xml", "model/pom.xml", "model/src/main", "jml-verified/pom.xml", "jml-verified/src/main",
+                    "conformance/pom.xml", "conformance/src/main", "cli/pom.xml", "cli/src/main", "spec", "conformance/kernel")) {
+                digest(md, home.resolve(d));
             }
             md.update(String.valueOf(models == null ? null : models.stream().sorted().toList()).getBytes(StandardCharsets.UTF_8));
             // the kernel version and the simulation sample a run may be given on the command line or in the test JVM
@@ -114,12 +115,16 @@ public final class MutantJournal {
                 }
             }
             return java.util.HexFormat.of().formatHex(md.digest());
-        } catch (IOException | NoSuchAlgorithmException | java.net.URISyntaxException x) {
+        } catch (IOException | NoSuchAlgorithmException x) {
             throw new VhostcheckException("the mutant journal's key: " + x.getMessage());
         }
     }
 
     private static void digest(MessageDigest md, Path p) throws IOException {
+        md.update(p.getFileName().toString().getBytes(StandardCharsets.UTF_8));
+        if (!Files.exists(p)) {
+            return;
+        }
         if (Files.isRegularFile(p)) {
             md.update(Files.readAllBytes(p));
             return;
