@@ -54,7 +54,7 @@ final class ProveCommand implements Callable<Integer> {
                 + "saved proofs no contract has any more are removed.")
         boolean save;
 
-        @Option(names = "--fresh", required = true, description = "Search every contract; neither replay nor change the saved proofs.")
+        @Option(names = "--fresh", required = true, description = "Search every contract; neither replay nor change the saved proofs, nor read the twin searches kept in target/results/cache/key/.")
         boolean fresh;
     }
 

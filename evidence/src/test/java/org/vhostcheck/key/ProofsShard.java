@@ -11,7 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * jml-verified/proofs.json: fixed code must close, every broken twin must stay open. Surefire runs the
  * shards in two JVMs at once (KeY proves on one core); together they prove every contract KeY finds. A closed
  * case is re-checked from its saved proof (jml-verified/saved-proofs/, replayed rule by rule); one that had to be
- * searched fails the shard with the command that saves it. Twins are always searched.
+ * searched fails the shard with the command that saves it. Twins are searched, once a build: a JVM of the cli tests
+ * (triage, review) that needs the same twin waits for this search's outcome (TwinSearches) instead of repeating it.
  */
 abstract class ProofsShard {
 

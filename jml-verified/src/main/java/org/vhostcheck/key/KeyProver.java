@@ -75,7 +75,7 @@ public final class KeyProver {
         List<Expectation> expected = Expectations.load(Expectations.defaultFile(home));
         return prove(sourceDir(home), keyHome(home), KeySettings.load(KeySettings.defaultFile(home)),
                 Expectations.stepBudgets(expected), Expectations.strategyOverrides(expected), only,
-                SavedProofs.defaultDir(home), mode, progress);
+                SavedProofs.defaultDir(home), mode, mode == SavedProofs.Mode.FRESH ? null : TwinSearches.defaultDir(home), progress);
     }
 
     /**
@@ -102,6 +102,13 @@ public final class KeyProver {
     public static List<ProofResult> prove(Path sourceDir, Path keyHome, KeySettings settings, Map<String, Integer> budgets,
                                           Map<String, Map<String, String>> strategies, Pattern only, Path savedDir,
                                           SavedProofs.Mode mode, Consumer<String> progress) throws KeyLoadException {
+        return prove(sourceDir, keyHome, settings, budgets, strategies, only, savedDir, mode, null, progress);
+    }
+
+    /** As above; a twin's search outcome is kept in (and read back from) {@code twinCache} by its inputs (null: none). */
+    public static List<ProofResult> prove(Path sourceDir, Path keyHome, KeySettings settings, Map<String, Integer> budgets,
+                                          Map<String, Map<String, String>> strategies, Pattern only, Path savedDir,
+                                          SavedProofs.Mode mode, Path twinCache, Consumer<String> progress) throws KeyLoadException {
         useKeyHome(keyHome);
         pinDefaults(settings);
         // KeY loads a copy of the sources with the broken twins generated from their guard markers, in a folder
@@ -115,7 +122,7 @@ public final class KeyProver {
         }
         try {
             return proveCopy(sourceDir, generated, settings, budgets, strategies, only,
-                    savedDir == null ? SavedProofs.Mode.FRESH : mode, savedDir, progress);
+                    savedDir == null ? SavedProofs.Mode.FRESH : mode, savedDir, twinCache, progress);
         } finally {
             Twins.delete(generated);
         }
@@ -123,9 +130,10 @@ public final class KeyProver {
 
     private static List<ProofResult> proveCopy(Path sourceDir, Path generated, KeySettings settings,
                                                Map<String, Integer> budgets, Map<String, Map<String, String>> strategies,
-                                               Pattern only, SavedProofs.Mode mode, Path savedDir,
+                                               Pattern only, SavedProofs.Mode mode, Path savedDir, Path twinCache,
                                                Consumer<String> progress) throws KeyLoadException {
         Map<String, Twins.Twin> twins = Twins.generate(sourceDir, generated);
+        TwinSearches searches = twinCache == null ? null : new TwinSearches(twinCache, generated);
         KeYEnvironment<?> env;
         try {
             env = load(generated);
@@ -146,7 +154,13 @@ public final class KeyProver {
                 // a twin's verdict is the search's: it is never saved or replayed
                 Path saved = savedDir == null || twins.containsKey(t.className()) ? null
                         : SavedProofs.file(savedDir, t.className(), t.method(), t.contract().getName());
-                results.add(proveOne(env, t, strategy == null ? s : s.withStrategy(strategy, key), saved, mode, progress));
+                KeySettings ts = strategy == null ? s : s.withStrategy(strategy, key);
+                if (searches != null && twins.containsKey(t.className())) {
+                    // the same twin with the same inputs searches the same way: once per build, the other JVMs wait for it
+                    results.add(searches.get(t.contract().getName(), ts, progress, () -> proveOne(env, t, ts, null, mode, progress)));
+                } else {
+                    results.add(proveOne(env, t, ts, saved, mode, progress));
+                }
             }
             return results;
         } finally {
