@@ -12,6 +12,8 @@ import java.util.SortedMap;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.vhostcheck.conformance.kernel.Kernels;
+import org.vhostcheck.conformance.mutate.GeneratedMutants;
+import org.vhostcheck.conformance.mutate.Mutation;
 import org.vhostcheck.model.Manifest;
 import org.vhostcheck.model.Project;
 
@@ -73,5 +75,34 @@ class KernelCoverageTest {
             }
         }
         throw new AssertionError(text + " not found in vhost_iotlb_add_range_ctx");
+    }
+
+    @Test
+    void aGeneratedMutantNoSuiteReachesIsBuiltButNotReplayed() throws IOException {
+        Kernels.Build b = Kernels.build(HOME, TARGET);
+        if (!b.available()) {
+            Assumptions.assumeTrue(Boolean.getBoolean("vhostcheck.kernel.skip"), TARGET + " unavailable: " + b.unavailable());
+            return;
+        }
+        List<String> src = Files.readAllLines(Kernels.workDir(HOME).resolve(TARGET).resolve("src").resolve(IOTLB));
+        String nomem = "vhost_iotlb_add_range_ctx:" + lineOf(src, "return -ENOMEM;") + ":no(return-ENOMEM)";
+        String wrap = "vhost_iotlb_add_range_ctx:" + lineOf(src, "if (last < start)") + ":<to<=";
+        List<GeneratedMutants.Mutant> ms = GeneratedMutants.generate(HOME, TARGET).stream()
+                .filter(m -> m.id().equals(nomem) || m.id().equals(wrap)).toList();
+        assertEquals(2, ms.size(), ms.toString());
+        Mutation mutation = new Mutation(HOME, null, List.of("Iotlb_Edges")).byCoverage(true);
+        for (GeneratedMutants.Mutant m : ms) {
+            Mutation.Result r = mutation.run(m, null);
+            assertFalse(r.stillborn(), r.toString());
+            if (m.id().equals(nomem)) {
+                // kmalloc never fails: no run of the suite reaches the line, so nothing is replayed
+                assertFalse(r.killed());
+                assertTrue(r.reason().startsWith("survived: no suite of today's linux-6.12 models reaches drivers/vhost/iotlb.c:"),
+                        r.reason());
+            } else {
+                // the wrap check runs on every add: the suite is replayed through the mutant
+                assertFalse(r.reason() != null && r.reason().contains("reaches"), String.valueOf(r.reason()));
+            }
+        }
     }
 }

@@ -168,14 +168,15 @@ public final class Mutation {
         String dir = "gen-" + m.id().replaceAll("[^A-Za-z0-9_]", "_") + "-"
                 + Integer.toHexString(m.id().hashCode()) + "." + m.target();
         try {
-            Reach reach = killSuites == null && byCoverage ? reach(m.target(), m.file(), m.line()) : null;
-            Killing k = kill(m.id(), dir, m.target(), m.edits(), reach == null ? killSuites : reach.suites(), true);
+            List<Suite> reach = killSuites == null && byCoverage ? reach(m.target(), m.file(), m.line()) : null;
+            Killing k = kill(m.id(), dir, m.target(), m.edits(), reach == null ? killSuites : reach, true);
             Result r = k.result();
             if (r == null) {
                 // a line the coverage build counted and no suite ran: the mutant is built (stillborn or not), never replayed
-                String reason = reach != null && reach.suites().isEmpty() && k.first() == null
+                String reason = reach != null && k.first() == null && reach.stream().noneMatch(s -> k.specs().contains(s.spec()))
                         ? "survived: no suite of today's " + m.target() + " models reaches " + m.file() + ":" + m.line()
-                          + " (the coverage build ran it 0 times over " + reach.of() + " suites)"
+                          + " (on the coverage build it ran 0 times in every suite of the parts the mutant touches, "
+                          + String.join(", ", k.build().parts()) + ")"
                         : k.reason();
                 r = new Result(m.id(), "generated", null, m.target(), m.source(), k.places(), k.build().parts(), k.first() != null,
                         k.first(), null, List.of(), reason, k.build().seconds(), secs(k.t0()), m.source(), false);
@@ -208,14 +209,9 @@ public final class Mutation {
         return this;
     }
 
-    /** The suites that may see a mutant of {@code file:line} (those that run it, or where the build has no count for it), of how many. */
-    record Reach(List<Suite> suites, int of) {
-    }
-
-    Reach reach(String target, String file, int line) {
-        Map<String, Coverage.Reached> byModel = reached(target);
-        List<Suite> all = todaysSuites(target, List.copyOf(KernelMachines.specs()));
-        return new Reach(select(all, byModel, file, line), all.size());
+    /** The suites of today's models of {@code target} that may see a mutant of {@code file:line}. */
+    List<Suite> reach(String target, String file, int line) {
+        return select(todaysSuites(target, List.copyOf(KernelMachines.specs())), reached(target), file, line);
     }
 
     /** The suites whose run does not leave the line at a count of 0 (those that ran it, and those with no count there). */
