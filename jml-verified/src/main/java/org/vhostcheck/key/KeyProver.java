@@ -106,13 +106,61 @@ public final class KeyProver {
     }
 
     /** As above; a twin's search outcome is kept in (and read back from) {@code twinCache} by its inputs (null: none). */
-    public static List<ProofResult> prove(Path sourceDir, Path keyHome, KeySettings settings, Map<String, Integer> budgets,
+    public static synchronized List<ProofResult> prove(Path sourceDir, Path keyHome, KeySettings settings, Map<String, Integer> budgets,
                                           Map<String, Map<String, String>> strategies, Pattern only, Path savedDir,
                                           SavedProofs.Mode mode, Path twinCache, Consumer<String> progress) throws KeyLoadException {
         useKeyHome(keyHome);
         pinDefaults(settings);
-        // KeY loads a copy of the sources with the broken twins generated from their guard markers, in a folder
-        // of this run's own: the build proves in two JVMs at once, and a shared copy would be rewritten under one
+        Loaded l = loaded(sourceDir, keyHome, settings);
+        KeYEnvironment<?> env = l.env();
+        checkChoices(settings, env.getInitConfig().getActivatedChoices(), sourceDir.toString());
+        SavedProofs.Mode m = savedDir == null ? SavedProofs.Mode.FRESH : mode;
+        TwinSearches searches = twinCache == null ? null : new TwinSearches(twinCache, l.generated());
+        List<ProofResult> results = new ArrayList<>();
+        for (Target t : targets(env, l.twins())) {
+            String key = t.className() + "." + t.method();
+            if (only != null && !only.matcher(key).find()) {
+                continue;
+            }
+            Integer steps = budgets.get(key);
+            Map<String, String> strategy = strategies.get(key);
+            KeySettings s = steps == null ? settings : settings.withMaxSteps(steps);
+            // a twin's verdict is the search's: it is never saved or replayed
+            Path saved = savedDir == null || l.twins().containsKey(t.className()) ? null
+                    : SavedProofs.file(savedDir, t.className(), t.method(), t.contract().getName());
+            KeySettings ts = strategy == null ? s : s.withStrategy(strategy, key);
+            if (searches != null && l.twins().containsKey(t.className())) {
+                // the same twin with the same inputs searches the same way: once per build, the other JVMs wait for it
+                results.add(searches.get(t.contract().getName(), ts, progress, () -> proveOne(env, t, ts, null, m, progress)));
+            } else {
+                results.add(proveOne(env, t, ts, saved, m, progress));
+            }
+        }
+        return results;
+    }
+
+    /** The sources KeY loaded last in this JVM (with the twins generated beside them), and what they were. */
+    private record Loaded(String digest, Path generated, Map<String, Twins.Twin> twins, KeYEnvironment<?> env) {
+    }
+
+    private static Loaded loaded;
+
+    /**
+     * KeY's environment for {@code sourceDir} under the pinned choices: the one loaded before in this JVM when the
+     * sources and the choices are byte for byte the same (a load is most of a small run: `vhostcheck all` and the
+     * tests prove several times in one JVM), else a new load of a copy with the broken twins generated from their
+     * guard markers, in a folder of this JVM's own (the build proves in two JVMs at once).
+     */
+    private static Loaded loaded(Path sourceDir, Path keyHome, KeySettings settings) throws KeyLoadException {
+        String digest = digest(sourceDir, settings);
+        if (loaded != null && loaded.digest().equals(digest)) {
+            return loaded;
+        }
+        if (loaded != null) {
+            loaded.env().dispose();
+            Twins.delete(loaded.generated());
+            loaded = null;
+        }
         Path generated;
         try {
             Path parent = Files.createDirectories(keyHome.toAbsolutePath().normalize().getParent());
@@ -121,50 +169,55 @@ public final class KeyProver {
             throw new KeyLoadException(keyHome.getParent() + ": cannot create a folder for the sources: " + e.getMessage());
         }
         try {
-            return proveCopy(sourceDir, generated, settings, budgets, strategies, only,
-                    savedDir == null ? SavedProofs.Mode.FRESH : mode, savedDir, twinCache, progress);
-        } finally {
+            Map<String, Twins.Twin> twins = Twins.generate(sourceDir, generated);
+            KeYEnvironment<?> env;
+            try {
+                env = load(generated);
+            } catch (KeyLoadException e) {
+                throw new KeyLoadException(e.getMessage().replace(generated.toString(), sourceDir.toString()));
+            }
+            loaded = new Loaded(digest, generated, twins, env);
+            loads++;
+            if (!cleanupRegistered) {
+                cleanupRegistered = true;
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    Loaded last = loaded;
+                    if (last != null) {
+                        Twins.delete(last.generated());
+                    }
+                }, "key-sources-cleanup"));
+            }
+            return loaded;
+        } catch (KeyLoadException | RuntimeException e) {
             Twins.delete(generated);
+            throw e;
         }
     }
 
-    private static List<ProofResult> proveCopy(Path sourceDir, Path generated, KeySettings settings,
-                                               Map<String, Integer> budgets, Map<String, Map<String, String>> strategies,
-                                               Pattern only, SavedProofs.Mode mode, Path savedDir, Path twinCache,
-                                               Consumer<String> progress) throws KeyLoadException {
-        Map<String, Twins.Twin> twins = Twins.generate(sourceDir, generated);
-        TwinSearches searches = twinCache == null ? null : new TwinSearches(twinCache, generated);
-        KeYEnvironment<?> env;
-        try {
-            env = load(generated);
-        } catch (KeyLoadException e) {
-            throw new KeyLoadException(e.getMessage().replace(generated.toString(), sourceDir.toString()));
+    private static boolean cleanupRegistered;
+    private static int loads;
+
+    /** How many times this JVM has loaded sources into KeY. */
+    static synchronized int loads() {
+        return loads;
+    }
+
+    /** The bytes of every file under {@code dir} with its path, and the pinned choices. */
+    private static String digest(Path dir, KeySettings settings) throws KeyLoadException {
+        if (!Files.isDirectory(dir)) {
+            throw new KeyLoadException(dir + ": no such source folder");
         }
-        try {
-            checkChoices(settings, env.getInitConfig().getActivatedChoices(), sourceDir.toString());
-            List<ProofResult> results = new ArrayList<>();
-            for (Target t : targets(env, twins)) {
-                String key = t.className() + "." + t.method();
-                if (only != null && !only.matcher(key).find()) {
-                    continue;
-                }
-                Integer steps = budgets.get(key);
-                Map<String, String> strategy = strategies.get(key);
-                KeySettings s = steps == null ? settings : settings.withMaxSteps(steps);
-                // a twin's verdict is the search's: it is never saved or replayed
-                Path saved = savedDir == null || twins.containsKey(t.className()) ? null
-                        : SavedProofs.file(savedDir, t.className(), t.method(), t.contract().getName());
-                KeySettings ts = strategy == null ? s : s.withStrategy(strategy, key);
-                if (searches != null && twins.containsKey(t.className())) {
-                    // the same twin with the same inputs searches the same way: once per build, the other JVMs wait for it
-                    results.add(searches.get(t.contract().getName(), ts, progress, () -> proveOne(env, t, ts, null, mode, progress)));
-                } else {
-                    results.add(proveOne(env, t, ts, saved, mode, progress));
-                }
+        try (var files = Files.walk(dir)) {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            md.update(dir.toAbsolutePath().normalize().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+                md.update(dir.relativize(f).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                md.update(Files.readAllBytes(f));
             }
-            return results;
-        } finally {
-            env.dispose();
+            md.update(new TreeMap<>(settings.choices()).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(md.digest());
+        } catch (IOException | java.security.NoSuchAlgorithmException e) {
+            throw new KeyLoadException(dir + ": cannot read the sources: " + e.getMessage());
         }
     }
 

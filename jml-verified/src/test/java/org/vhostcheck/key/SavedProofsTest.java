@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A saved proof is re-checked, not trusted: it closes today's contract only while the code and contract it was
  * found for are unchanged; otherwise the contract is searched as if nothing were saved, and a file that is not a
- * proof is named. Three KeY loads of a two-class folder.
+ * proof is named. Two KeY loads of a two-class folder: a second run on the same bytes proves in the loaded one.
  */
 class SavedProofsTest {
 
@@ -66,7 +66,9 @@ class SavedProofsTest {
         Files.writeString(src.resolve("p/Half.java"), HALF);
         Path saved = dir.resolve("saved");
 
+        int loads = KeyProver.loads();
         List<ProofResult> first = prove(src, saved, SavedProofs.Mode.SAVE);
+        assertEquals(loads + 1, KeyProver.loads());
         assertEquals(List.of(ProofResult.SEARCHED, ProofResult.SEARCHED), first.stream().map(ProofResult::how).toList());
         assertTrue(first.stream().allMatch(ProofResult::closed), first.toString());
         try (var files = Files.list(saved)) {
@@ -75,6 +77,7 @@ class SavedProofsTest {
         assertEquals(2, SavedProofs.notReplayed(first).size(), "searched, not replayed: both named");
 
         List<ProofResult> again = prove(src, saved, SavedProofs.Mode.REPLAY);
+        assertEquals(loads + 1, KeyProver.loads(), "the same sources: proved in the environment loaded for the first run");
         assertEquals(List.of(ProofResult.REPLAYED, ProofResult.REPLAYED), again.stream().map(ProofResult::how).toList());
         assertTrue(again.stream().allMatch(ProofResult::closed), again.toString());
         assertEquals(List.of(), SavedProofs.notReplayed(again));
@@ -89,6 +92,7 @@ class SavedProofsTest {
             out.write("\\proof {\n(branch \"dummy ID\"\n(rule \"noSuchRule\" (formula \"1\"))\n)\n}\n".getBytes());
         }
         List<ProofResult> changed = prove(src, saved, SavedProofs.Mode.REPLAY);
+        assertEquals(loads + 2, KeyProver.loads(), "a changed source: loaded again");
         ProofResult clamp = of(changed, "clamp");
         assertEquals(ProofResult.OPEN, clamp.result(), clamp.toString());
         assertTrue(clamp.how().startsWith("searched (saved proof Clamp.clamp."), clamp.how());
