@@ -384,6 +384,9 @@ final class MutateCommand implements Callable<Integer> {
         gen.put("stillborn", gStillborn);
         gen.put("equivalent", gEquivalent);
         gen.put("survived", gSurvived);
+        // of the survivors, those on a line no suite runs (the rest ran the line and saw no difference)
+        gen.put("notReached", results.stream().filter(r -> "generated".equals(r.kind()) && status(r, eq).equals("SURVIVED")
+                && Mutation.notReached(r)).count());
         gen.put("skipped", gSkipped);
         gen.put("secondsPerMutant", gTotal == 0 ? 0 : Main.round(gSeconds / gTotal));
         ObjectNode mb = score.putObject("matchesBrokenModel");
@@ -399,6 +402,9 @@ final class MutateCommand implements Callable<Integer> {
             k.put("total", of.size());
             k.put("stillborn", of.stream().filter(Mutation.Result::stillborn).count());
             k.put("equivalent", of.stream().filter(r -> status(r, eq).equals("equivalent")).count());
+            k.put("survived", of.stream().filter(r -> "generated".equals(r.kind()) && status(r, eq).equals("SURVIVED")).count());
+            k.put("notReached", of.stream().filter(r -> "generated".equals(r.kind()) && status(r, eq).equals("SURVIVED")
+                    && Mutation.notReached(r)).count());
             k.put("matched", of.stream().filter(r -> Boolean.TRUE.equals(r.matchesBrokenModel())).count());
             k.put("matchTotal", of.stream().filter(r -> r.matchesBrokenModel() != null).count());
         }
@@ -412,8 +418,10 @@ final class MutateCommand implements Callable<Integer> {
                 summary += String.format(Locale.ROOT, "%nsurvivors (neither killed nor recorded equivalent in conformance/mutants.json):%n")
                         + survivors;
             }
+            long notReached = gen.get("notReached").asLong();
             summary += String.format(Locale.ROOT, "%nmutation score: %d/%d generated mutants killed (%d stillborn, %d equivalent, "
-                    + "%d survived%s); %.1f s a mutant%n", gKilled, gTotal, gStillborn, gEquivalent, gSurvived,
+                    + "%d survived%s%s); %.1f s a mutant%n", gKilled, gTotal, gStillborn, gEquivalent, gSurvived,
+                    notReached > 0 ? ", " + notReached + " of them on lines no suite runs" : "",
                     gSkipped > 0 ? ", " + gSkipped + " skipped" : "", gTotal == 0 ? 0 : gSeconds / gTotal);
         }
         int survived = guards - killed - (skipped - gSkipped) + gSurvived + gWrong;

@@ -128,6 +128,7 @@ class MutateCommandTest {
         assertEquals(0, g.get("stillborn").asInt());
         assertEquals(1, g.get("equivalent").asInt());
         assertEquals(0, g.get("survived").asInt());
+        assertEquals(0, g.get("notReached").asInt());
         assertEquals(0, r.json().get("score").get("guard").get("total").asInt());
     }
 
@@ -163,6 +164,16 @@ class MutateCommandTest {
         JsonNode g = r.json().get("score").get("generated");
         assertEquals(List.of(1, 4, 1, 1, 1), List.of(g.get("killed").asInt(), g.get("total").asInt(), g.get("stillborn").asInt(),
                 g.get("equivalent").asInt(), g.get("survived").asInt()));
+        assertEquals(0, g.get("notReached").asInt(), "the survivor ran its line");
+        // a survivor on a line no suite runs is counted apart
+        Mutation.Result x = rs.get(2);
+        Mutation.Result unreached = new Mutation.Result(x.id(), x.kind(), null, x.target(), x.what(), x.edits(), x.parts(), false, null,
+                null, List.of(), "survived: no suite of today's linux-6.1 models reaches drivers/vhost/vringh.c:1254 (...)",
+                1.0, 1.0, x.source(), false);
+        Report u = MutateCommand.report("generated-mutants", List.of(rs.get(0), unreached), eq);
+        assertEquals(1, u.json().get("score").get("generated").get("notReached").asInt());
+        assertEquals(1, u.json().get("score").get("linux-6.1").get("notReached").asInt());
+        assertTrue(u.text().contains("1 survived, 1 of them on lines no suite runs"), u.text());
         assertEquals(List.of("killed", "equivalent", "SURVIVED", "stillborn"),
                 List.of(r.json().get("mutants").get(0).get("status").asText(), r.json().get("mutants").get(1).get("status").asText(),
                         r.json().get("mutants").get(2).get("status").asText(), r.json().get("mutants").get(3).get("status").asText()));

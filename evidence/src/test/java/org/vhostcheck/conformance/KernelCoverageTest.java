@@ -99,9 +99,11 @@ class KernelCoverageTest {
                 assertFalse(r.killed());
                 assertTrue(r.reason().startsWith("survived: no suite of today's linux-6.12 models reaches drivers/vhost/iotlb.c:"),
                         r.reason());
+                assertTrue(Mutation.notReached(r));
             } else {
                 // the wrap check runs on every add: the suite is replayed through the mutant
                 assertFalse(r.reason() != null && r.reason().contains("reaches"), String.valueOf(r.reason()));
+                assertFalse(Mutation.notReached(r));
             }
         }
     }
