@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
         description = "Formal reference model of the Linux vhost data plane: TLC models, KeY proofs, trace replay.",
         subcommands = {CheckCommand.class, ProveCommand.class, ConformCommand.class, ExportCommand.class,
                 BenchCommand.class, AllCommand.class, ClaimsCommand.class, FuzzCommand.class, DriftCommand.class,
-                TriageCommand.class, ReviewCommand.class, ReportCommand.class, MutateCommand.class})
+                TriageCommand.class, ReviewCommand.class, ReportCommand.class, MutateCommand.class, CoverageCommand.class})
 public final class Main implements Callable<Integer> {
     public static final int AS_EXPECTED = 0;
     public static final int UNEXPECTED = 1;

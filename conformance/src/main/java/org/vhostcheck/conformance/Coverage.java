@@ -80,6 +80,48 @@ public final class Coverage {
     private Coverage() {
     }
 
+    /** A branch out of a line that no run took: its line, its place among the line's branches (0-based) and their number. */
+    public record Branch(int line, int index, int of) {
+    }
+
+    /** One kernel function's coverage: lines with code and those run, branches and those taken, and the untaken ones. */
+    public record Function(String file, String function, int lines, int linesRun, int branches, int branchesTaken,
+                           List<Branch> untaken) {
+        public boolean entered() {
+            return linesRun > 0;
+        }
+    }
+
+    /** Per kernel function (by file, then first line), what {@code r} ran of it. */
+    public static List<Function> byFunction(Reached r) {
+        List<Function> out = new ArrayList<>();
+        r.kernel().forEach((file, lines) -> {
+            Map<String, List<Map.Entry<Integer, Line>>> byFn = new java.util.LinkedHashMap<>();
+            lines.entrySet().forEach(e -> byFn.computeIfAbsent(e.getValue().function() == null ? "(file scope)"
+                    : e.getValue().function(), f -> new ArrayList<>()).add(e));
+            byFn.forEach((fn, ls) -> {
+                int run = 0;
+                int br = 0;
+                int taken = 0;
+                List<Branch> untaken = new ArrayList<>();
+                for (Map.Entry<Integer, Line> e : ls) {
+                    Line l = e.getValue();
+                    run += l.count() > 0 ? 1 : 0;
+                    for (int k = 0; k < l.branches().size(); k++) {
+                        br++;
+                        if (l.branches().get(k) > 0) {
+                            taken++;
+                        } else {
+                            untaken.add(new Branch(e.getKey(), k, l.branches().size()));
+                        }
+                    }
+                }
+                out.add(new Function(file, fn, ls.size(), run, br, taken, List.copyOf(untaken)));
+            });
+        });
+        return out;
+    }
+
     /**
      * Replays the traces through the coverage build of {@code target} and returns what they reached; one run at a
      * time per target (its counts are the objects' own files: other JVMs wait on a lock).
