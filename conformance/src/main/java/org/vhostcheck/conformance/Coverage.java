@@ -228,20 +228,12 @@ public final class Coverage {
         for (Path gcda : counts) {
             List<String> cmd = List.of("gcov", "--json-format", "--stdout", "--branch-probabilities", "--branch-counts", "--object-directory",
                     objs.toString(), gcda.toString());
-            Process p = new ProcessBuilder(cmd).directory(objs.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            byte[] out = p.getInputStream().readAllBytes();
-            int rc;
-            try {
-                rc = p.waitFor();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted: " + String.join(" ", cmd));
-            }
-            if (rc != 0) {
-                throw new IOException(String.join(" ", cmd) + ": exit " + rc);
+            Kernels.Output o = Kernels.exec(cmd, objs, false);
+            if (o.exitCode() != 0) {
+                throw new IOException(String.join(" ", cmd) + ": exit " + o.exitCode());
             }
             // one JSON document per object (gcov writes one line per input file)
-            for (String doc : new String(out, StandardCharsets.UTF_8).split("\n")) {
+            for (String doc : o.out().split("\n")) {
                 if (!doc.isBlank()) {
                     add(JSON.readTree(doc), kernel, harness);
                 }

@@ -91,14 +91,7 @@ public final class Kernels {
         }
         Path pw = workDir(home);
         Path work = pw.resolveSibling(pw.getFileName() + "-coverage");
-        try {
-            Files.createDirectories(work.resolve(target));
-            link(work.resolve("debs"), pw.resolve("debs"));
-            link(work.resolve("deps"), pw.resolve("deps"));
-            link(work.resolve(target).resolve("src"), pw.resolve(target).resolve("src"));
-        } catch (IOException x) {
-            throw new KernelCrash("preparing " + work + ": " + x.getMessage());
-        }
+        linkPristine(pw, work, target);
         b = build(home, work, target, pristine.version(), null, coverageObjects(home, target), true);
         COVERAGE.put(target, b);
         return b;
@@ -123,14 +116,7 @@ public final class Kernels {
         }
         Path pw = workDir(home);
         Path work = home.resolve("target/mutants").resolve(id.replaceAll("[^A-Za-z0-9_.@-]", "_"));
-        try {
-            Files.createDirectories(work.resolve(target));
-            link(work.resolve("debs"), pw.resolve("debs"));
-            link(work.resolve("deps"), pw.resolve("deps"));
-            link(work.resolve(target).resolve("src"), pw.resolve(target).resolve("src"));
-        } catch (IOException x) {
-            throw new KernelCrash("preparing " + work + ": " + x.getMessage());
-        }
+        linkPristine(pw, work, target);
         Path dir = work.resolve(target).resolve("edits");
         KernelEdit.write(dir, edits);
         return build(home, work, target, pristine.version(), dir, pw.resolve("objcache"), false);
@@ -195,17 +181,36 @@ public final class Kernels {
         }
     }
 
-    /** Runs a command; a non-zero exit is bad input with {@code what} and the command's first telling line. */
-    private static String run(List<String> cmd, String what) throws IOException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    /** A command's standard output (its standard error discarded, or merged into it) and exit code. */
+    public record Output(String out, int exitCode) {
+    }
+
+    /** Runs a command in {@code dir} (null: here) to its end. */
+    public static Output exec(List<String> cmd, Path dir, boolean mergeErrors) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        if (dir != null) {
+            pb.directory(dir.toFile());
+        }
+        if (mergeErrors) {
+            pb.redirectErrorStream(true);
+        } else {
+            pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+        }
+        Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        int rc;
         try {
-            rc = p.waitFor();
+            return new Output(out, p.waitFor());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted: " + String.join(" ", cmd));
         }
+    }
+
+    /** Runs a command; a non-zero exit is bad input with {@code what} and the command's first telling line. */
+    private static String run(List<String> cmd, String what) throws IOException {
+        Output o = exec(cmd, null, true);
+        String out = o.out();
+        int rc = o.exitCode();
         if (rc != 0) {
             if (what == null) {
                 throw new IOException(String.join(" ", cmd) + " failed: " + out.strip());
@@ -252,6 +257,18 @@ public final class Kernels {
             out.add(byEdit.get(k));
         }
         return out;
+    }
+
+    /** A work directory that takes the pristine build's packages and unpacked tree (work/debs, deps, TARGET/src) by links. */
+    private static void linkPristine(Path pristine, Path work, String target) {
+        try {
+            Files.createDirectories(work.resolve(target));
+            link(work.resolve("debs"), pristine.resolve("debs"));
+            link(work.resolve("deps"), pristine.resolve("deps"));
+            link(work.resolve(target).resolve("src"), pristine.resolve(target).resolve("src"));
+        } catch (IOException x) {
+            throw new KernelCrash("preparing " + work + ": " + x.getMessage());
+        }
     }
 
     private static void link(Path link, Path to) throws IOException {
