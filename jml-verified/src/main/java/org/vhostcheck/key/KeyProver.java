@@ -207,13 +207,10 @@ public final class KeyProver {
         if (!Files.isDirectory(dir)) {
             throw new KeyLoadException(dir + ": no such source folder");
         }
-        try (var files = Files.walk(dir)) {
+        try {
             java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
             md.update(dir.toAbsolutePath().normalize().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
-                md.update(dir.relativize(f).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                md.update(Files.readAllBytes(f));
-            }
+            TwinSearches.tree(md, dir);
             md.update(new TreeMap<>(settings.choices()).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
             return java.util.HexFormat.of().formatHex(md.digest());
         } catch (IOException | java.security.NoSuchAlgorithmException e) {

@@ -42,15 +42,20 @@ final class TwinSearches {
         this.dir = dir;
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
-            try (Stream<Path> s = Files.walk(loaded)) {
-                for (Path f : s.filter(Files::isRegularFile).sorted().toList()) {
-                    md.update(loaded.relativize(f).toString().getBytes(StandardCharsets.UTF_8));
-                    md.update(Files.readAllBytes(f));
-                }
-            }
+            tree(md, loaded);
             this.sources = HexFormat.of().formatHex(md.digest());
         } catch (IOException | NoSuchAlgorithmException e) {
             throw new KeyLoadException(loaded + ": cannot read the sources KeY loads: " + e.getMessage());
+        }
+    }
+
+    /** Every file under {@code dir}, in path order, by its path and bytes. */
+    static void tree(MessageDigest md, Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path f : s.filter(Files::isRegularFile).sorted().toList()) {
+                md.update(dir.relativize(f).toString().getBytes(StandardCharsets.UTF_8));
+                md.update(Files.readAllBytes(f));
+            }
         }
     }
 
