@@ -15,8 +15,9 @@
 #                     an edit that does not apply, or whose function no part builds, is one line and exit 4.
 #    VHC_OBJCACHE=<dir> where compiled objects are kept by the hash of their inputs (default <workdir>/objcache):
 #                     a mutant's build points it at the pristine build's so that unchanged units are not compiled again.
-#    VHC_COVERAGE=1   a coverage build (gcc --coverage, beside ASan and UBSan): each object is compiled under its
-#                     final name, so that its .gcno and the .gcda a run writes sit beside it (Kernels.buildCoverage).
+#    VHC_COVERAGE=1   a coverage build (gcc --coverage -O0, beside ASan and UBSan): each object is compiled under its
+#                     final name, so that its .gcno and the .gcda a run writes sit beside it (Kernels.buildCoverage);
+#                     the object folder is among its inputs, since a run writes its counts to the path compiled in.
 # Kernel code goes only under <workdir> (the build directory), never into the repository.
 # Exit codes: 0 built; 3 the Debian packages could not be fetched (the caller reports the kernel
 # suites as SKIPPED); 4 an edit (VHC_EDITS) does not apply; 1 anything else (a function that moved, a compile error).
@@ -172,7 +173,7 @@ for conf in $(ls "$here"/parts/*/part.conf 2>/dev/null); do
 	extra=$(awk '$1 == "cflags" { $1 = ""; print }' "$conf")
 	# compile only when an input changed: the units, our part and line loop, this script, the flags, the version
 	sum=$( { cat "${units[@]}" "${units_h[@]}" "$0"; find "$pdir" "$here/common" -type f | sort | xargs cat;
-		echo "${CFLAGS[*]} $extra ${incs[*]} $version"; } | md5sum | cut -c1-32)
+		echo "${CFLAGS[*]} $extra ${incs[*]} $version ${coverage:+$objs}"; } | md5sum | cut -c1-32)
 	if [ -x "$bin/vhc-$part" ] && [ "$(cat "$bin/vhc-$part.inputs" 2>/dev/null)" = "$sum" ]; then
 		echo "build.sh: $target $part is up to date" >&2
 		continue
@@ -180,7 +181,7 @@ for conf in $(ls "$here"/parts/*/part.conf 2>/dev/null); do
 	# each unit on its own, its object kept by the hash of what it is compiled from (the unit, every header of
 	# ours and of the part's include copies, the flags, the kernel version): a mutant recompiles only what it edits
 	hsum=$( { find "$pdir" "$here/common" "$gen/include" -name '*.h' -type f | sort | xargs -r cat;
-		echo "${CFLAGS[*]} $extra ${incs[*]} $version $target"; } | md5sum | cut -c1-32)
+		echo "${CFLAGS[*]} $extra ${incs[*]} $version $target ${coverage:+$objs}"; } | md5sum | cut -c1-32)
 	ofiles=()
 	pids=()
 	for u in "$here/common/harness.c" "$pdir"/*.c "${units[@]}"; do
