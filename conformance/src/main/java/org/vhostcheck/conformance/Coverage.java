@@ -144,6 +144,11 @@ public final class Coverage {
                 }
                 Reached r = read(objs);
                 deleteCounts(objs);
+                if (!traces.isEmpty() && r.kernel().isEmpty() && r.harness().isEmpty()) {
+                    // the harness ran but left no counts here (a build whose objects were compiled for another folder)
+                    throw new KernelCrash("coverage of " + target + ": the replays left no counts in " + objs
+                            + " (rebuild the coverage build: rm -r " + objs.getParent() + ")");
+                }
                 return r;
             } catch (IOException e) {
                 throw new KernelCrash("coverage of " + target + ": " + e.getMessage());
