@@ -170,7 +170,7 @@ final class BenchCommand implements Callable<Integer> {
         // every generated operator mutant of both kernels: its score, its survivors and the time per mutant
         main.progress().accept("bench: building and replaying every generated mutant ...");
         long g0 = System.nanoTime();
-        Report generated = Results.saved(main, MutateCommand.runGenerated(main));
+        Report generated = Results.saved(main, MutateCommand.runGeneratedFresh(main));
         double genSeconds = (System.nanoTime() - g0) / 1e9;
         JsonNode gs = generated.json().get("score").get("generated");
         ObjectNode gen = doc.putObject("generatedMutants");

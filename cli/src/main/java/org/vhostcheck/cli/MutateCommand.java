@@ -87,7 +87,7 @@ final class MutateCommand implements Callable<Integer> {
             if (guardNames != null || mutants != null) {
                 throw new VhostcheckException("--generated runs the generated mutants: --guard and --mutants are for the guard mutants");
             }
-            Report r = runGenerated(main, sample, functions, targets, suiteFiles, models, equivalentFile, jobs(jobs), coverage);
+            Report r = runGenerated(main, sample, functions, targets, suiteFiles, models, equivalentFile, jobs(jobs), coverage, true);
             // the whole set on both kernels with today's suites is the project's generated-mutant score
             boolean whole = sample == null && functions == null && targets == null && suiteFiles == null && models == null
                     && equivalentFile == null;
@@ -109,7 +109,12 @@ final class MutateCommand implements Callable<Integer> {
 
     /** Every generated mutant of both kernels (the section generated-mutants), as many side by side as there are cores. */
     static Report runGenerated(Main main) {
-        return runGenerated(main, null, null, null, null, null, null, jobs(null), true);
+        return runGenerated(main, null, null, null, null, null, null, jobs(null), true, true);
+    }
+
+    /** The same, every mutant built and replayed now (bench measures the run: nothing is read from the journal). */
+    static Report runGeneratedFresh(Main main) {
+        return runGenerated(main, null, null, null, null, null, null, jobs(null), true, false);
     }
 
     private static int jobs(Integer jobs) {
@@ -147,7 +152,7 @@ final class MutateCommand implements Callable<Integer> {
      */
     static Report runGenerated(Main main, Integer sample, List<String> functions, List<String> targets,
                                List<java.nio.file.Path> suiteFiles, List<String> models, java.nio.file.Path equivalentFile,
-                               int jobs, boolean byCoverage) {
+                               int jobs, boolean byCoverage, boolean fromJournal) {
         List<String> ts = targets(targets);
         if (sample != null && sample < 1) {
             throw new VhostcheckException("--sample must be at least 1");
@@ -180,7 +185,7 @@ final class MutateCommand implements Callable<Integer> {
             return report("generated-mutants", SideBySide.map(all, jobs, m -> mutation.run(m, suites), "mutate"), eq);
         }
         // today's suites: each outcome goes to the journal as it ends, and a run that stopped goes on from there
-        MutantJournal journal = MutantJournal.open(main.home(), models);
+        MutantJournal journal = MutantJournal.open(main.home(), models, fromJournal);
         long kept = all.stream().filter(journal::has).count();
         if (kept > 0) {
             main.progress().accept("mutate: " + kept + " of " + all.size() + " mutants from the journal of an earlier run with the same "

@@ -32,12 +32,15 @@ public final class MutantJournal {
         this.file = file;
     }
 
-    /** The journal of a run over {@code home} restricted to {@code models} (null: all), read back if it exists. */
-    public static MutantJournal open(Path home, List<String> models) {
+    /**
+     * The journal of a run over {@code home} restricted to {@code models} (null: all), read back if it exists and
+     * {@code read} (a run that measures itself, bench, reads nothing and appends what it runs).
+     */
+    public static MutantJournal open(Path home, List<String> models, boolean read) {
         String key = key(home, models);
         Path f = home.resolve("target/results/journal").resolve("generated-mutants-" + key.substring(0, 16) + ".ndjson");
         MutantJournal j = new MutantJournal(f);
-        if (Files.isRegularFile(f)) {
+        if (read && Files.isRegularFile(f)) {
             try {
                 for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
                     try {
