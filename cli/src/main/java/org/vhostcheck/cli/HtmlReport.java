@@ -315,9 +315,11 @@ final class HtmlReport {
         b.append("<p id=\"generated-score\">Mutation score: ").append(esc(text(g.path("killed")))).append(" of ")
                 .append(esc(text(g.path("total")))).append(" generated mutants killed (").append(esc(text(g.path("stillborn"))))
                 .append(" stillborn, ").append(esc(text(g.path("equivalent")))).append(" recorded equivalent, ")
-                .append(esc(text(g.path("survived")))).append(" survived); ").append(esc(text(g.path("secondsPerMutant"))))
+                .append(esc(text(g.path("survived")))).append(" survived")
+                .append(g.path("notReached").asInt() > 0 ? ", " + g.path("notReached").asInt() + " of them on lines no suite runs" : "")
+                .append("); ").append(esc(text(g.path("secondsPerMutant"))))
                 .append(" s a mutant.</p>\n<table id=\"generated-by-kernel\">\n<tr><th>kernel</th><th>killed</th><th>mutants</th>")
-                .append("<th>stillborn</th><th>equivalent</th></tr>\n");
+                .append("<th>stillborn</th><th>equivalent</th><th>survived</th><th>on lines no suite runs</th></tr>\n");
         for (String t : org.vhostcheck.conformance.kernel.Kernels.TARGETS) {
             JsonNode k = score.path(t);
             if (k.isObject()) {
@@ -327,6 +329,8 @@ final class HtmlReport {
                 num(text(k.path("total")));
                 num(text(k.path("stillborn")));
                 num(text(k.path("equivalent")));
+                num(text(k.path("survived")));
+                num(text(k.path("notReached")));
                 b.append("</tr>\n");
             }
         }

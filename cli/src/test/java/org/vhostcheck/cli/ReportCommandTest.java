@@ -176,7 +176,10 @@ class ReportCommandTest {
         assertTrue(html.contains("<p id=\"mutation-score\">Mutation score: 1 of 2 guard mutants killed"), html);
         // generated mutants: the score, each survivor with its source line, each equivalent one with its reason
         assertTrue(html.contains("<p id=\"generated-score\">Mutation score: 5 of 9 generated mutants killed (0 stillborn, 1 "
-                + "recorded equivalent, 3 survived)"), html);
+                + "recorded equivalent, 3 survived, 1 of them on lines no suite runs)"), html);
+        assertTrue(table(html, "generated-by-kernel").contains("<td>linux-6.12</td><td class=\"num\">5</td><td class=\"num\">8</td>"
+                + "<td class=\"num\">0</td><td class=\"num\">0</td><td class=\"num\">3</td><td class=\"num\">1</td>"),
+                table(html, "generated-by-kernel"));
         String survivors = table(html, "generated-survivors");
         assertEquals(1 + 3, rows(survivors));
         assertTrue(survivors.contains("<td>getu16_iotlb:1288:&lt;to&lt;=</td><td>linux-6.12</td><td>drivers/vhost/vringh.c:1288</td>"),
