@@ -182,11 +182,26 @@ final class BenchCommand implements Callable<Integer> {
                         + "%.0f s in all on %d jobs, %.1f s a mutant%n", gs.get("killed").asInt(), gs.get("total").asInt(),
                 gs.get("stillborn").asInt(), gs.get("equivalent").asInt(), gs.get("survived").asInt(), genSeconds,
                 Runtime.getRuntime().availableProcessors(), gs.get("secondsPerMutant").asDouble());
+        // the coverage run: every suite of both kernels through the coverage build (what mutate --generated measures first)
+        main.progress().accept("bench: replaying every suite through the coverage builds ...");
+        long c0 = System.nanoTime();
+        Report cov = CoverageCommand.run(main, null, null, null, true);
+        double covSeconds = (System.nanoTime() - c0) / 1e9;
+        ObjectNode covDoc = doc.putObject("coverage");
+        covDoc.put("seconds", Main.round(covSeconds));
+        StringBuilder covLine = new StringBuilder(String.format(Locale.ROOT, "coverage: %.0f s for both kernels", covSeconds));
+        for (JsonNode t : cov.json().path("targets")) {
+            JsonNode k = t.path("kernel");
+            covDoc.set(t.path("target").asText(), k);
+            covLine.append(String.format(Locale.ROOT, "; %s %d/%d lines, %d/%d branches", t.path("target").asText(),
+                    k.path("linesRun").asInt(), k.path("lines").asInt(), k.path("branchesTaken").asInt(), k.path("branches").asInt()));
+        }
+        covLine.append(String.format(Locale.ROOT, " (%d untaken branches without a reason)%n", cov.json().path("unexplained").asInt()));
         if (json) {
             main.printJson(doc);
         } else {
             main.out.print(table.render() + "\n" + builds.render() + "\n" + key.render()
-                    + String.format(Locale.ROOT, "KeY: %d contracts, %.1f s in all%n", proofs.size(), total) + mutLine);
+                    + String.format(Locale.ROOT, "KeY: %d contracts, %.1f s in all%n", proofs.size(), total) + mutLine + covLine);
         }
         return Main.AS_EXPECTED;
     }

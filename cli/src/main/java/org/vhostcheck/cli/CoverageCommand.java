@@ -46,12 +46,16 @@ final class CoverageCommand implements Callable<Integer> {
             description = "Why untaken branches cannot be reached, in the format of conformance/coverage.json (default: that file).")
     private Path reasonsFile;
 
+    @Option(names = "--fresh", description = "Replay every suite through the coverage build now (default: reuse the counts kept in "
+            + "target/coverage/ for the same traces and build).")
+    private boolean fresh;
+
     @Override
     public Integer call() {
-        return run(main, targets, models, reasonsFile).print(main, json);
+        return run(main, targets, models, reasonsFile, fresh).print(main, json);
     }
 
-    static Report run(Main main, List<String> targets, List<String> models, Path reasonsFile) {
+    static Report run(Main main, List<String> targets, List<String> models, Path reasonsFile, boolean fresh) {
         if (reasonsFile != null && !Files.isRegularFile(reasonsFile)) {
             throw new VhostcheckException(reasonsFile + ": no such coverage reasons file");
         }
@@ -82,7 +86,8 @@ final class CoverageCommand implements Callable<Integer> {
             td.put("version", b.version());
             ArrayNode ms = td.putArray("models");
             for (Mutation.Suite s : suites.todaysSuites(t, List.copyOf(KernelMachines.specs()))) {
-                all = all.plus(Coverage.cached(main.home(), t, s.model(), s.traces(), main.progress()));
+                all = all.plus(fresh ? Coverage.replay(main.home(), t, s.traces(), main.progress())
+                        : Coverage.cached(main.home(), t, s.model(), s.traces(), main.progress()));
                 ms.add(s.model());
             }
             List<String> src = null;
