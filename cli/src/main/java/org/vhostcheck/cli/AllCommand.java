@@ -31,6 +31,8 @@ final class AllCommand implements Callable<Integer> {
         reports.add(MutateCommand.run(main));
         // every operator mutant of every kernel function the parts build (hours on 2 cores: here and in bench only)
         reports.add(MutateCommand.runGenerated(main));
+        // the kernel code the suites run (its counts are the ones the generated mutants were selected by)
+        reports.add(CoverageCommand.run(main, null, null, null, false));
         java.util.Map<String, Results.Saved> saved = new java.util.LinkedHashMap<>();
         reports.forEach(r -> saved.put(r.section(), Results.save(main.home(), r)));
         java.nio.file.Path page = ReportCommand.write(main.home(), main.home().resolve(ReportCommand.OUT), saved);

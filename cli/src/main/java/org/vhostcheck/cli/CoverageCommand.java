@@ -52,7 +52,10 @@ final class CoverageCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return run(main, targets, models, reasonsFile, fresh).print(main, json);
+        Report r = run(main, targets, models, reasonsFile, fresh);
+        // both kernels, every suite, the project's reasons: the report's section
+        boolean whole = targets == null && models == null && reasonsFile == null;
+        return (whole ? Results.saved(main, r) : r).print(main, json);
     }
 
     static Report run(Main main, List<String> targets, List<String> models, Path reasonsFile, boolean fresh) {
@@ -111,6 +114,10 @@ final class CoverageCommand implements Callable<Integer> {
                 fd.put("linesRun", f.linesRun());
                 fd.put("branches", f.branches());
                 fd.put("branchesTaken", f.branchesTaken());
+                fd.put("firstLine", f.firstLine());
+                fd.put("lastLine", f.lastLine());
+                ArrayNode unrun = fd.putArray("unrun");
+                f.unrun().forEach(unrun::add);
                 ArrayNode un = fd.putArray("untaken");
                 int open = 0;
                 for (Coverage.Branch br : f.untaken()) {

@@ -6,6 +6,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -43,11 +44,14 @@ final class HtmlReport {
             .v-inconclusive { background: #fff1cc; color: #7a5200; font-weight: 600; }
             .v-other { background: #e8e8e8; }
             td.changed { background: #ffe58a; font-weight: 600; }
+            details.kernel-source pre span.unrun { background: #fde2e1; }
+            details.kernel-source pre span.untaken { background: #fff1cc; }
             ul.evidence { margin: 0; padding-left: 1.2em; }
             ul.evidence li, #verdicts code { overflow-wrap: anywhere; }
             """;
 
     private final StringBuilder b = new StringBuilder();
+    private java.util.function.BiFunction<String, String, List<String>> sources = (t, f) -> null;
 
     private HtmlReport() {
     }
@@ -57,7 +61,14 @@ final class HtmlReport {
      * {@code generated} and {@code commit} (null outside a git checkout) are the report's own.
      */
     static String render(Map<String, Results.Saved> saved, String generated, String commit) {
+        return render(saved, generated, commit, (t, f) -> null);
+    }
+
+    /** As above, with the kernel sources (target, file: its lines, or null) the coverage section marks. */
+    static String render(Map<String, Results.Saved> saved, String generated, String commit,
+                         java.util.function.BiFunction<String, String, List<String>> sources) {
         HtmlReport h = new HtmlReport();
+        h.sources = sources;
         h.page(saved, generated, commit);
         return h.b.toString();
     }
@@ -72,7 +83,7 @@ final class HtmlReport {
                 .append("<a href=\"#sec-check\">models</a><a href=\"#sec-prove\">proofs</a>")
                 .append("<a href=\"#sec-conform\">conformance</a><a href=\"#sec-drift\">drift</a>")
                 .append("<a href=\"#sec-patches\">kernel patches</a><a href=\"#sec-mutate\">kernel mutants</a>")
-                .append("<a href=\"#sec-generated\">generated mutants</a></nav>\n");
+                .append("<a href=\"#sec-generated\">generated mutants</a><a href=\"#sec-kernel-coverage\">kernel coverage</a></nav>\n");
         sources(saved);
         b.append("</header>\n");
         triage(saved.get("triage"));
@@ -84,6 +95,7 @@ final class HtmlReport {
         patches(saved.get("patches"));
         mutate(saved.get("mutate"));
         generatedMutants(saved.get("generated-mutants"));
+        kernelCoverage(saved.get("coverage"));
         b.append("</body>\n</html>\n");
     }
 
@@ -356,6 +368,81 @@ final class HtmlReport {
             b.append("</table></div>\n");
         }
         b.append("</section>\n");
+    }
+
+    /**
+     * What the suites run of each kernel function: per kernel the totals, per function lines run and branches taken,
+     * and the source of every function with code the suites never run, unrun lines and lines with an untaken branch
+     * marked (the unpacked Debian tree, read now; not shown when it is not there).
+     */
+    private void kernelCoverage(Results.Saved r) {
+        if (!heading("sec-kernel-coverage", "Kernel coverage", r, "vhostcheck coverage")) {
+            return;
+        }
+        b.append("<p>").append(esc(text(r.data().path("unexplained")))).append(" untaken branches without a reason in "
+                + "conformance/coverage.json.</p>\n");
+        for (JsonNode t : r.data().path("targets")) {
+            String target = text(t.path("target"));
+            JsonNode k = t.path("kernel");
+            b.append("<h3>").append(esc(target)).append(" (").append(esc(text(t.path("version")))).append("), ")
+                    .append(t.path("models").size()).append(" suites</h3>\n<p id=\"kernel-coverage-").append(anchor(target))
+                    .append("\">Kernel code: ").append(esc(ratio(k.path("linesRun"), k.path("lines")))).append(" lines run, ")
+                    .append(esc(ratio(k.path("branchesTaken"), k.path("branches")))).append(" branches taken; our harness "
+                            + "code (not counted) ").append(esc(ratio(t.path("harness").path("linesRun"), t.path("harness").path("lines"))))
+                    .append(" lines.</p>\n<div class=\"scroll\"><table id=\"kernel-coverage-functions-").append(anchor(target))
+                    .append("\">\n<tr><th>function</th><th>file</th><th>lines run</th><th>branches taken</th>"
+                            + "<th>untaken without a reason</th></tr>\n");
+            for (JsonNode f : t.path("functions")) {
+                long open = 0;
+                for (JsonNode u : f.path("untaken")) {
+                    open += u.path("reason").isNull() ? 1 : 0;
+                }
+                b.append("<tr>");
+                cell(text(f.path("function")));
+                cell(text(f.path("file")));
+                num(ratio(f.path("linesRun"), f.path("lines")));
+                num(f.path("branches").asInt() == 0 ? "-" : ratio(f.path("branchesTaken"), f.path("branches")));
+                b.append("<td class=\"num").append(open > 0 ? " unexpected" : "").append("\">").append(open)
+                        .append(f.path("entered").asBoolean() ? "" : " (never entered)").append("</td></tr>\n");
+            }
+            b.append("</table></div>\n");
+            for (JsonNode f : t.path("functions")) {
+                if (f.path("unrun").isEmpty() && f.path("untaken").isEmpty()) {
+                    continue;
+                }
+                List<String> src = sources.apply(target, text(f.path("file")));
+                java.util.Set<Integer> unrun = new java.util.HashSet<>();
+                f.path("unrun").forEach(n -> unrun.add(n.asInt()));
+                Map<Integer, String> untaken = new java.util.HashMap<>();
+                f.path("untaken").forEach(u -> untaken.merge(u.path("line").asInt(), "branch " + (u.path("branch").asInt() + 1)
+                        + " of " + u.path("of").asInt() + (u.path("reason").isNull() ? "" : ": " + text(u.path("reason"))),
+                        (x, y) -> x + "; " + y));
+                int first = f.path("firstLine").asInt();
+                int last = f.path("lastLine").asInt();
+                b.append("<details class=\"kernel-source\"><summary>").append(esc(text(f.path("function")))).append(" (")
+                        .append(esc(text(f.path("file")))).append(':').append(first).append('-').append(last).append(")</summary>\n");
+                if (src == null || last > src.size()) {
+                    b.append("<p class=\"not-run\">source not unpacked here (target/kernel/").append(esc(target))
+                            .append("/src: vhostcheck conform unpacks it)</p></details>\n");
+                    continue;
+                }
+                b.append("<pre>");
+                for (int n = first; n <= last; n++) {
+                    String cls = unrun.contains(n) ? "unrun" : untaken.containsKey(n) ? "untaken" : null;
+                    b.append(cls == null ? "<span>" : "<span class=\"" + cls + "\"" + (untaken.containsKey(n)
+                            ? " title=\"" + esc("never taken: " + untaken.get(n)) + "\"" : "") + ">");
+                    b.append(String.format(Locale.ROOT, "%5d  ", n)).append(esc(src.get(n - 1))).append("</span>\n");
+                }
+                b.append("</pre></details>\n");
+            }
+        }
+        b.append("</section>\n");
+    }
+
+    private static String ratio(JsonNode a, JsonNode of) {
+        int x = a.asInt();
+        int y = of.asInt();
+        return y == 0 ? x + "/0" : String.format(Locale.ROOT, "%d/%d (%.0f %%)", x, y, 100.0 * x / y);
     }
 
     private void prove(Results.Saved r) {

@@ -31,11 +31,12 @@ final class Results {
 
     /** The sections of a report, in page order. */
     static final List<String> SECTIONS = List.of("triage", "check", "prove", "conform", "drift", "patches", "mutate",
-            "generated-mutants");
+            "generated-mutants", "coverage");
 
     /** The array each section's document must hold (what the report reads from it). */
     static final Map<String, String> ITEMS = Map.of("triage", "claims", "check", "models", "prove", "contracts",
-            "conform", "suites", "drift", "divergences", "patches", "entries", "mutate", "mutants", "generated-mutants", "mutants");
+            "conform", "suites", "drift", "divergences", "patches", "entries", "mutate", "mutants", "generated-mutants", "mutants",
+            "coverage", "targets");
 
     private static final ObjectReader STRICT = Main.JSON.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 

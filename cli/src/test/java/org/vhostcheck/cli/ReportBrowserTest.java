@@ -43,7 +43,7 @@ class ReportBrowserTest {
         // one worker: TLC's breadth-first search then finds the same counterexample every time
         Cli check = Cli.run("check", "--home", home.toString(), "--workers", "1", "Iotlb_NoLastCheck");
         assertEquals(0, check.exit(), check.err());
-        ReportCommandTest.fixtures(home, "triage", "prove", "conform", "drift", "mutate", "generated-mutants");
+        ReportCommandTest.fixtures(home, "triage", "prove", "conform", "drift", "mutate", "generated-mutants", "coverage");
         Path out = Cli.HOME.resolve("cli/target/report-browser-test");
         Cli r = Cli.run("report", "--home", home.toString(), "-o", out.toString());
         assertEquals(0, r.exit(), r.err());

@@ -124,7 +124,7 @@ class ReportCommandTest {
     @Test
     void pageShowsEverySectionFromTheSavedResults(@TempDir Path dir) throws IOException {
         Path home = dir.resolve("home");
-        fixtures(home, "triage", "check", "prove", "conform", "drift", "mutate", "generated-mutants");
+        fixtures(home, "triage", "check", "prove", "conform", "drift", "mutate", "generated-mutants", "coverage");
         Path index = report(home);
         assertEquals(home.resolve(ReportCommand.OUT).resolve("index.html"), index, "the default place");
         assertTrue(Files.getPosixFilePermissions(index).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ),
@@ -189,6 +189,16 @@ class ReportCommandTest {
         assertTrue(equivalent.contains("ret is iotlb_translate&#39;s count of bio_vec entries"), equivalent);
         assertEquals(1 + 2, rows(table(html, "generated-by-kernel")));
 
+        // kernel coverage: per kernel the totals, per function lines and branches; no tree unpacked in this home
+        assertTrue(html.contains("<p id=\"kernel-coverage-linux-6_12\">Kernel code: "), html);
+        String fns = table(html, "kernel-coverage-functions-linux-6_12");
+        assertEquals(1 + 3, rows(fns), fns);
+        assertTrue(fns.contains("<td>vhost_iotlb_add_range_ctx</td><td>drivers/vhost/iotlb.c</td><td class=\"num\">21/36 (58 %)</td>"
+                + "<td class=\"num\">7/22 (32 %)</td><td class=\"num unexpected\">15</td>"), fns);
+        assertTrue(fns.contains("<td class=\"num\">0 (never entered)</td>"), fns);
+        assertTrue(html.contains("<summary>vhost_iotlb_add_range_ctx (drivers/vhost/iotlb.c:56-118)</summary>\n<p class=\"not-run\">"
+                + "source not unpacked here"), html);
+
         String coverage = table(html, "coverage");
         assertTrue(coverage.contains("<th>java</th><th>linux-6.1</th><th>linux-6.12</th>"), coverage);
         assertEquals(1 + 3 + 9 + 7, rows(coverage), "Iotlb, DirtyLog and U64Reg actions");
@@ -252,6 +262,24 @@ class ReportCommandTest {
     }
 
     @Test
+    void kernelSourceIsMarkedWhereTheSuitesNeverRun(@TempDir Path dir) throws IOException {
+        Path home = dir.resolve("home");
+        fixtures(home, "coverage");
+        // the tree's lines as the report reads them at report time (here: numbered stand-ins)
+        List<String> file = new java.util.ArrayList<>();
+        for (int n = 1; n <= 130; n++) {
+            file.add(n == 101 ? "\t\tif (!map)" : n == 102 ? "\t\t\treturn -ENOMEM;" : "line " + n + " <&>");
+        }
+        String html = HtmlReport.render(java.util.Map.of("coverage", Results.load(home, "coverage")), "2026-12-08T00:00:00Z", null,
+                (t, f) -> t.equals("linux-6.12") && f.equals("drivers/vhost/iotlb.c") ? file : null);
+        assertTrue(html.contains("<span class=\"unrun\">  102  \t\t\treturn -ENOMEM;</span>"), "an unrun line: " + html);
+        assertTrue(html.contains("<span class=\"untaken\" title=\"never taken: branch 1 of 2\">  101  \t\tif (!map)</span>"),
+                "a line with an untaken branch: " + html);
+        assertTrue(html.contains("<span>  105  line 105 &lt;&amp;&gt;</span>"), "a line that ran, escaped: " + html);
+        assertFalse(html.contains("vhost_iotlb_del_range (drivers"), "a function run in full has no source block");
+    }
+
+    @Test
     void aSectionNeverRunSaysSo(@TempDir Path dir) throws IOException {
         // report runs a missing section, so a page without one comes only from the renderer given fewer sections
         Path home = dir.resolve("home");
@@ -279,7 +307,7 @@ class ReportCommandTest {
         });
         manifest.set("models", keep);
         Files.writeString(home.resolve("spec/manifest.json"), manifest.toPrettyString());
-        fixtures(home, "triage", "prove", "conform", "drift", "mutate", "generated-mutants");
+        fixtures(home, "triage", "prove", "conform", "drift", "mutate", "generated-mutants", "coverage");
         String html = Files.readString(report(home));
         JsonNode saved = JSON.readTree(Files.readString(Results.file(home, "check")));
         assertEquals(3, saved.get("data").get("models").size(), "the check that ran now was saved");
@@ -295,7 +323,7 @@ class ReportCommandTest {
     @Test
     void aCorruptSavedResultIsBadInputAndThePageStays(@TempDir Path dir) throws IOException {
         Path home = dir.resolve("home");
-        fixtures(home, "triage", "check", "prove", "conform", "drift", "mutate", "generated-mutants");
+        fixtures(home, "triage", "check", "prove", "conform", "drift", "mutate", "generated-mutants", "coverage");
         Path out = Files.createDirectories(dir.resolve("out"));
         Files.writeString(out.resolve("index.html"), "<p>the page of an earlier run</p>");
         Files.writeString(out.resolve("notes.txt"), "kept");
@@ -336,7 +364,7 @@ class ReportCommandTest {
     @Test
     void anOutputThatIsAFileIsBadInput(@TempDir Path dir) throws IOException {
         Path home = dir.resolve("home");
-        fixtures(home, "triage", "check", "prove", "conform", "drift", "mutate", "generated-mutants");
+        fixtures(home, "triage", "check", "prove", "conform", "drift", "mutate", "generated-mutants", "coverage");
         Path file = Files.writeString(dir.resolve("plain"), "x");
         String line = Cli.run("report", "--home", home.toString(), "-o", file.toString()).assertBadInput();
         assertTrue(line.contains(file + ": not a directory"), line);

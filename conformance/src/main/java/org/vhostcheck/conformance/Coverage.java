@@ -86,7 +86,7 @@ public final class Coverage {
 
     /** One kernel function's coverage: lines with code and those run, branches and those taken, and the untaken ones. */
     public record Function(String file, String function, int lines, int linesRun, int branches, int branchesTaken,
-                           List<Branch> untaken) {
+                           List<Branch> untaken, int firstLine, int lastLine, List<Integer> unrun) {
         public boolean entered() {
             return linesRun > 0;
         }
@@ -104,9 +104,13 @@ public final class Coverage {
                 int br = 0;
                 int taken = 0;
                 List<Branch> untaken = new ArrayList<>();
+                List<Integer> unrun = new ArrayList<>();
                 for (Map.Entry<Integer, Line> e : ls) {
                     Line l = e.getValue();
                     run += l.count() > 0 ? 1 : 0;
+                    if (l.count() == 0) {
+                        unrun.add(e.getKey());
+                    }
                     for (int k = 0; k < l.branches().size(); k++) {
                         br++;
                         if (l.branches().get(k) > 0) {
@@ -116,7 +120,8 @@ public final class Coverage {
                         }
                     }
                 }
-                out.add(new Function(file, fn, ls.size(), run, br, taken, List.copyOf(untaken)));
+                out.add(new Function(file, fn, ls.size(), run, br, taken, List.copyOf(untaken), ls.get(0).getKey(),
+                        ls.get(ls.size() - 1).getKey(), List.copyOf(unrun)));
             });
         });
         return out;
