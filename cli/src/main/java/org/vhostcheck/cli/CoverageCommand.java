@@ -140,9 +140,16 @@ final class CoverageCommand implements Callable<Integer> {
                     }
                 }
                 unexplained += open;
+                // a function never entered: a reason for the whole function explains its lines too
+                CoverageReasons.Entry whole = f.entered() ? null : reasons.entries().stream().filter(e -> e.line() == null
+                        && e.covers(t, f.file(), f.function(), f.firstLine())).findFirst().orElse(null);
+                if (whole != null) {
+                    used.add(whole);
+                    fd.put("reason", whole.reason());
+                }
                 table.add(f.function(), f.file(), f.lines() == 0 ? "-" : f.linesRun() + "/" + f.lines() + pct(f.linesRun(), f.lines()),
                         f.branches() == 0 ? "-" : f.branchesTaken() + "/" + f.branches() + pct(f.branchesTaken(), f.branches()),
-                        f.entered() ? Integer.toString(open) : open + " (never entered)");
+                        f.entered() ? Integer.toString(open) : open + (whole != null ? " (never entered: a reason)" : " (never entered)"));
             }
             ObjectNode k = td.putObject("kernel");
             k.put("lines", lines);

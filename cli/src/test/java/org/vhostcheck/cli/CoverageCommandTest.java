@@ -51,12 +51,16 @@ class CoverageCommandTest {
         assertEquals(r.json().get("unexplained").asInt(), t.get("functions").findValues("untaken").stream()
                 .mapToInt(JsonNode::size).sum());
 
-        // a reason for every function with untaken branches: as expected; one more that explains nothing: stale
+        // a reason for every function with untaken branches, and one for a function never entered (no branches: its
+        // lines): as expected; one more that explains nothing: stale
+        reasons.add("{\"target\": \"both\", \"file\": \"drivers/vhost/iotlb.c\", \"function\": \"vhost_iotlb_itree_next\", "
+                + "\"reason\": \"no caller in vhost\"}");
         Path f = dir.resolve("coverage.json");
         Files.writeString(f, "{\"unreached\": [" + String.join(",\n", reasons) + "]}");
         Cli ok = Cli.run("coverage", "--target", "linux-6.12", "--model", "Iotlb_Edges", "--reasons", f.toString());
         assertEquals(Main.AS_EXPECTED, ok.exit(), ok.out() + ok.err());
         assertTrue(ok.out().contains("0 untaken branches without a reason"), ok.out());
+        assertTrue(ok.out().contains("0 (never entered: a reason)"), ok.out());
         reasons.add("{\"target\": \"both\", \"file\": \"drivers/vhost/iotlb.c\", \"function\": \"vhost_iotlb_add_range\", "
                 + "\"line\": 1, \"reason\": \"nothing there\"}");
         Files.writeString(f, "{\"unreached\": [" + String.join(",\n", reasons) + "]}");
