@@ -66,7 +66,8 @@ MCUpdatesEdges ==
     { Upd(P(\h1000), P(\h2000), Top, 0), Upd(P(\h4000), P(\h1000), Top, VHOST_ACCESS_RW),
       Upd(U(\h8000, 0, 0, 0), P(\h1000), UA, VHOST_ACCESS_RW),
       Upd(U(\h7fff, \hffff, \hffff, \hf000), P(\h1000), UB, VHOST_ACCESS_RW),
-      Upd(P(\h5000), U(\h8000, 0, 0, 0), UA, VHOST_ACCESS_RW) }
+      Upd(P(\h5000), U(\h8000, 0, 0, 0), UA, VHOST_ACCESS_RW),
+      Upd(P(\h6000), P(1), UB, VHOST_ACCESS_RW) }   \* one byte: last = start (the generated mutant last <= start)
 MCRequestsEdges ==
     { Q(U(\h7fff, \hffff, \hffff, \hf800), P(\h1000), VHOST_ACCESS_RO), Q(U(\h8000, 0, 0, 0), P(\h0800), VHOST_ACCESS_RO) }
 
