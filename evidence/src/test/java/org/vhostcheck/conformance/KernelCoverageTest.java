@@ -29,11 +29,7 @@ class KernelCoverageTest {
 
     @Test
     void theIotlbEdgeSuiteRunsTheWrapCheckAndNotTheAllocationFailure() throws IOException {
-        Kernels.Build b = Kernels.build(HOME, TARGET);
-        if (!b.available()) {
-            Assumptions.assumeTrue(Boolean.getBoolean("vhostcheck.kernel.skip"), TARGET + " unavailable: " + b.unavailable());
-            return;
-        }
+        requireKernel();
         Manifest m = Manifest.load(HOME);
         List<Path> traces = Conformance.kernelTraces(m.select(List.of("Iotlb_Edges"), false).get(0), TraceFixture.traces("Iotlb_Edges"));
         Coverage.Reached r = Coverage.replay(HOME, TARGET, traces, null);
@@ -63,6 +59,16 @@ class KernelCoverageTest {
         assertEquals(at, Files.getLastModifiedTime(kept).toMillis(), "a second run reads the kept counts");
     }
 
+    /** The target's harness, or the reason it is missing: a failure, or a skip when asked for. */
+    private static void requireKernel() {
+        Kernels.Build b = Kernels.build(HOME, TARGET);
+        if (!b.available()) {
+            String why = TARGET + " unavailable: " + b.unavailable();
+            Assumptions.assumeFalse(Boolean.getBoolean("vhostcheck.kernel.skip"), why + " (vhostcheck.kernel.skip=true)");
+            org.junit.jupiter.api.Assertions.fail(why + " (set -Dvhostcheck.kernel.skip=true to skip the kernel suites)");
+        }
+    }
+
     private static int lineOf(List<String> src, String text) {
         // the first occurrence after the definition of vhost_iotlb_add_range_ctx
         int from = -1;
@@ -79,11 +85,7 @@ class KernelCoverageTest {
 
     @Test
     void aGeneratedMutantNoSuiteReachesIsBuiltButNotReplayed() throws IOException {
-        Kernels.Build b = Kernels.build(HOME, TARGET);
-        if (!b.available()) {
-            Assumptions.assumeTrue(Boolean.getBoolean("vhostcheck.kernel.skip"), TARGET + " unavailable: " + b.unavailable());
-            return;
-        }
+        requireKernel();
         List<String> src = Files.readAllLines(Kernels.workDir(HOME).resolve(TARGET).resolve("src").resolve(IOTLB));
         String nomem = "vhost_iotlb_add_range_ctx:" + lineOf(src, "return -ENOMEM;") + ":no(return-ENOMEM)";
         String wrap = "vhost_iotlb_add_range_ctx:" + lineOf(src, "if (last < start)") + ":<to<=";
