@@ -199,11 +199,8 @@ final class CoverageCommand implements Callable<Integer> {
     /** The line of the unpacked Debian tree (target/kernel/TARGET/src), stripped; "" when it cannot be read. */
     private static synchronized String sourceLine(Path home, String target, String file, int line) {
         List<String> ls = SOURCES.computeIfAbsent(target + ":" + file, k -> {
-            try {
-                return Files.readAllLines(Kernels.workDir(home).resolve(target).resolve("src").resolve(file), java.nio.charset.StandardCharsets.ISO_8859_1);
-            } catch (IOException | RuntimeException e) {
-                return List.of();
-            }
+            List<String> read = Kernels.sourceLines(home, target, file);
+            return read == null ? List.of() : read;
         });
         return line >= 1 && line <= ls.size() ? ls.get(line - 1).strip() : "";
     }

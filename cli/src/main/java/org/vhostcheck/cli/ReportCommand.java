@@ -80,15 +80,7 @@ final class ReportCommand implements Callable<Integer> {
     /** Renders the saved results into out/index.html (temp file, then rename) and returns its path. */
     static Path write(Path home, Path out, Map<String, Results.Saved> saved) {
         String html = HtmlReport.render(saved, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
-                Results.commit(home), (target, file) -> {
-                    // the unpacked Debian tree the harness was built from: read at report time, never committed
-                    try {
-                        return java.nio.file.Files.readAllLines(org.vhostcheck.conformance.kernel.Kernels.workDir(home)
-                                .resolve(target).resolve("src").resolve(file), java.nio.charset.StandardCharsets.ISO_8859_1);
-                    } catch (java.io.IOException | RuntimeException e) {
-                        return null;
-                    }
-                });
+                Results.commit(home), (target, file) -> org.vhostcheck.conformance.kernel.Kernels.sourceLines(home, target, file));
         Path index = out.resolve("index.html");
         AtomicFile.write(index, html);
         return index;

@@ -237,6 +237,18 @@ public final class Kernels {
         }
     }
 
+    /**
+     * The lines of a kernel file in the unpacked Debian tree of {@code target} (target/kernel/TARGET/src: build output,
+     * never committed), or null when it is not unpacked there.
+     */
+    public static List<String> sourceLines(Path home, String target, String file) {
+        try {
+            return Files.readAllLines(workDir(home).resolve(target).resolve("src").resolve(file), StandardCharsets.ISO_8859_1);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
     /** The kernel-file line of each edit of an edited build (in the order given to {@link #buildEdited}), null if not applied. */
     public static List<Integer> editLines(Build b) {
         Path applied = b.bin().getParent().resolve("edits").resolve("applied");
